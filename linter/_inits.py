@@ -47,7 +47,16 @@ def _m3(_F, _s0, _s1):
   _s1(self, role)
  return __init__
 
-def _m4(_F):
+def _m4(_F, _s0, _s1, _s2, _s3, _s4):
+ def __init__(self, caller, name, value, port, env):
+  _s0(self, caller)
+  _s1(self, name)
+  _s2(self, value)
+  _s3(self, port)
+  _s4(self, env)
+ return __init__
+
+def _m5(_F):
  def __init__(self, code, line, col, title, workload, left):
   self.code = code
   self.line = line
@@ -57,7 +66,7 @@ def _m4(_F):
   self.left = left
  return __init__
 
-def _m5(_F, _s):
+def _m6(_F, _s):
  def __init__(self, code, slug, severity, message, formats, check, doc, fix, tags, since, security_severity, file_check, module, risk_level, kind, finding_kinds, kinds_reported, contexts, checklist, params, opt_in, scan_wide, fix_unsafe_when, services):
   _s(self, 'code', code)
   _s(self, 'slug', slug)
@@ -85,7 +94,7 @@ def _m5(_F, _s):
   _s(self, 'services', services)
  return __init__
 
-def _m6(_F, _s0, _s1, _s2, _s3):
+def _m7(_F, _s0, _s1, _s2, _s3):
  def __init__(self, command, stdin, word, inline):
   _s0(self, command)
   _s1(self, stdin)
@@ -93,14 +102,14 @@ def _m6(_F, _s0, _s1, _s2, _s3):
   _s3(self, inline)
  return __init__
 
-def _m7(_F, _s0, _s1, _s2):
+def _m8(_F, _s0, _s1, _s2):
  def __init__(self, command, url, output):
   _s0(self, command)
   _s1(self, url)
   _s2(self, output)
  return __init__
 
-def _m8(_F, _s):
+def _m9(_F, _s):
  def __init__(self, container, runs, args_env, source):
   _s(self, 'container', container)
   _s(self, 'runs', runs)
@@ -108,7 +117,7 @@ def _m8(_F, _s):
   _s(self, 'source', source)
  return __init__
 
-def _m9(_F, _s0, _s1, _s2, _s3, _s4, _s5, _s6, _s7, _s8, _s9, _s10):
+def _m10(_F, _s0, _s1, _s2, _s3, _s4, _s5, _s6, _s7, _s8, _s9, _s10):
  def __init__(self, container_port, loc, host_ip, host_port, protocol, published, path, spec, spec_ip, spec_editable, name):
   _s0(self, container_port)
   _s1(self, loc)
@@ -123,7 +132,7 @@ def _m9(_F, _s0, _s1, _s2, _s3, _s4, _s5, _s6, _s7, _s8, _s9, _s10):
   _s10(self, name)
  return __init__
 
-def _m10(_F, _s0, _s1, _s2, _s3):
+def _m11(_F, _s0, _s1, _s2, _s3):
  def __init__(self, context, dockerfile, loc, target):
   _s0(self, context)
   _s1(self, dockerfile)
@@ -131,7 +140,7 @@ def _m10(_F, _s0, _s1, _s2, _s3):
   _s3(self, target)
  return __init__
 
-def _m11(_F, _s0, _s1, _s2, _s3, _s4, _s5, _s6, _s7, _s8):
+def _m12(_F, _s0, _s1, _s2, _s3, _s4, _s5, _s6, _s7, _s8):
  def __init__(self, context, loc, os, host_users, volumes, annotations, containers, volumes_path, context_path):
   _s0(self, context)
   _s1(self, loc)
@@ -144,7 +153,7 @@ def _m11(_F, _s0, _s1, _s2, _s3, _s4, _s5, _s6, _s7, _s8):
   _s8(self, context_path)
  return __init__
 
-def _m12(_F, _s):
+def _m13(_F, _s):
  def __init__(self, dangerous, loc, word, env):
   _s(self, 'dangerous', dangerous)
   _s(self, 'loc', loc)
@@ -152,7 +161,7 @@ def _m12(_F, _s):
   _s(self, 'env', env)
  return __init__
 
-def _m13(_F, _s):
+def _m14(_F, _s):
  def __init__(self, default, on, off, source):
   _s(self, 'default', default)
   _s(self, 'on', on)
@@ -160,7 +169,7 @@ def _m13(_F, _s):
   _s(self, 'source', source)
  return __init__
 
-def _m14(_F, _s):
+def _m15(_F, _s):
  def __init__(self, doc, path, at, templated):
   _s(self, 'doc', doc)
   _s(self, 'path', path)
@@ -168,13 +177,13 @@ def _m14(_F, _s):
   _s(self, 'templated', templated)
  return __init__
 
-def _m15(_F, _s0, _s1):
+def _m16(_F, _s0, _s1):
  def __init__(self, edit, why):
   _s0(self, edit)
   _s1(self, why)
  return __init__
 
-def _m16(_F, _s):
+def _m17(_F, _s):
  def __init__(self, env, files, dropins, classes, stock, defaults, sources):
   _s(self, 'env', env)
   _s(self, 'files', files)
@@ -185,7 +194,7 @@ def _m16(_F, _s):
   _s(self, 'sources', sources)
  return __init__
 
-def _m17(_F, _s):
+def _m18(_F, _s):
  def __init__(self, env, flags, cwd, format, source):
   _s(self, 'env', env)
   _s(self, 'flags', flags)
@@ -194,7 +203,7 @@ def _m17(_F, _s):
   _s(self, 'source', source)
  return __init__
 
-def _m18(_F, _s):
+def _m19(_F, _s):
  def __init__(self, flag, env, config, values, mount, unless, with_, contains, arg, squash, prefixes, other_than, local, without, peer):
   _s(self, 'flag', flag)
   _s(self, 'env', env)
@@ -213,7 +222,7 @@ def _m18(_F, _s):
   _s(self, 'peer', peer)
  return __init__
 
-def _m19(_F, _s):
+def _m20(_F, _s):
  def __init__(self, flags, env, config, default, source, written_by):
   _s(self, 'flags', flags)
   _s(self, 'env', env)
@@ -223,13 +232,13 @@ def _m19(_F, _s):
   _s(self, 'written_by', written_by)
  return __init__
 
-def _m20(_F):
+def _m21(_F):
  def __init__(self, format, workloads):
   self.format = format
   self.workloads = workloads
  return __init__
 
-def _m21(_F, _s0, _s1, _s2, _s3, _s4):
+def _m22(_F, _s0, _s1, _s2, _s3, _s4):
  def __init__(self, host, target, loc, path, permissions):
   _s0(self, host)
   _s1(self, target)
@@ -238,7 +247,7 @@ def _m21(_F, _s0, _s1, _s2, _s3, _s4):
   _s4(self, permissions)
  return __init__
 
-def _m22(_F, _s0, _s1, _s2, _s3):
+def _m23(_F, _s0, _s1, _s2, _s3):
  def __init__(self, how, loc, port, outside):
   _s0(self, how)
   _s1(self, loc)
@@ -246,7 +255,7 @@ def _m22(_F, _s0, _s1, _s2, _s3):
   _s3(self, outside)
  return __init__
 
-def _m23(_F, _s0, _s1, _s2, _s3):
+def _m24(_F, _s0, _s1, _s2, _s3):
  def __init__(self, id, description, match, facts):
   _s0(self, id)
   _s1(self, description)
@@ -254,7 +263,7 @@ def _m23(_F, _s0, _s1, _s2, _s3):
   _s3(self, facts)
  return __init__
 
-def _m24(_F, _s0, _s1, _s2, _s3, _s4, _s5, _s6, _s7):
+def _m25(_F, _s0, _s1, _s2, _s3, _s4, _s5, _s6, _s7):
  def __init__(self, id, description, source, host_paths, commands, args, writes, needs):
   _s0(self, id)
   _s1(self, description)
@@ -266,7 +275,7 @@ def _m24(_F, _s0, _s1, _s2, _s3, _s4, _s5, _s6, _s7):
   _s7(self, needs)
  return __init__
 
-def _m25(_F, _s):
+def _m26(_F, _s):
  def __init__(self, id, level, versions, overrides):
   _s(self, 'id', id)
   _s(self, 'level', level)
@@ -274,7 +283,7 @@ def _m25(_F, _s):
   _s(self, 'overrides', overrides)
  return __init__
 
-def _m26(_F, _s):
+def _m27(_F, _s):
  def __init__(self, id, name, code, what, source):
   _s(self, 'id', id)
   _s(self, 'name', name)
@@ -283,7 +292,7 @@ def _m26(_F, _s):
   _s(self, 'source', source)
  return __init__
 
-def _m27(_F, _s):
+def _m28(_F, _s):
  def __init__(self, id, name, kind, gives, commands, modules, scripts, image_patterns, recognize_source, images, listeners, auth_default, auth_on, auth_off, auth_source, dangerous, model_stores, owner, data_store, packages, family, settings, more_sources, underscores, config_file, options_source, auth_maybe, runtime_formats, runtime_runs, runtime_source, presets, auth_sources, auth_on_wins, releases, global_options, any_before, no_value, auth_known, image_only, args_env, args_flag, writes, token, chart_values, not_connected, not_connected_source):
   _s(self, 'id', id)
   _s(self, 'name', name)
@@ -333,7 +342,7 @@ def _m27(_F, _s):
   _s(self, 'not_connected_source', not_connected_source)
  return __init__
 
-def _m28(_F, _f3):
+def _m29(_F, _f3):
  def __init__(self, index, name, directory, values, line):
   self.index = index
   self.name = name
@@ -342,7 +351,7 @@ def _m28(_F, _f3):
   self.line = line
  return __init__
 
-def _m29(_F, _s0, _s1, _s2, _s3, _s4, _s5, _s6, _s7, _f5):
+def _m30(_F, _s0, _s1, _s2, _s3, _s4, _s5, _s6, _s7, _f5):
  def __init__(self, installed, password_set, settings, blocks, rejected, copied, absent, config):
   _s0(self, installed)
   _s1(self, password_set)
@@ -354,7 +363,7 @@ def _m29(_F, _s0, _s1, _s2, _s3, _s4, _s5, _s6, _s7, _f5):
   _s7(self, config)
  return __init__
 
-def _m30(_F, _s0, _s1, _s2, _s3):
+def _m31(_F, _s0, _s1, _s2, _s3):
  def __init__(self, intents, safety, user, chosen):
   _s0(self, intents)
   _s1(self, safety)
@@ -362,13 +371,13 @@ def _m30(_F, _s0, _s1, _s2, _s3):
   _s3(self, chosen)
  return __init__
 
-def _m31(_F, _s0, _s1):
+def _m32(_F, _s0, _s1):
  def __init__(self, item, title):
   _s0(self, item)
   _s1(self, title)
  return __init__
 
-def _m32(_F):
+def _m33(_F):
  def __init__(self, key, disk, shown, rendered, files, values, _align, archive, member, source, chart, defines):
   self.key = key
   self.disk = disk
@@ -384,7 +393,7 @@ def _m32(_F):
   self.defines = defines
  return __init__
 
-def _m33(_F, _s0, _s1, _s2, _s3):
+def _m34(_F, _s0, _s1, _s2, _s3):
  def __init__(self, key, key_loc, value, locs):
   _s0(self, key)
   _s1(self, key_loc)
@@ -392,7 +401,7 @@ def _m33(_F, _s0, _s1, _s2, _s3):
   _s3(self, locs)
  return __init__
 
-def _m34(_F, _s0, _s1, _s2, _s3, _s4, _s5, _s6, _s7, _s8):
+def _m35(_F, _s0, _s1, _s2, _s3, _s4, _s5, _s6, _s7, _s8):
  def __init__(self, keys, read, pod, level, alt, within, windows, group, annotation):
   _s0(self, keys)
   _s1(self, read)
@@ -405,14 +414,14 @@ def _m34(_F, _s0, _s1, _s2, _s3, _s4, _s5, _s6, _s7, _s8):
   _s8(self, annotation)
  return __init__
 
-def _m35(_F, _s0, _s1, _s2):
+def _m36(_F, _s0, _s1, _s2):
  def __init__(self, keyword, value, loc):
   _s0(self, keyword)
   _s1(self, value)
   _s2(self, loc)
  return __init__
 
-def _m36(_F, _s0, _s1, _s2, _s3):
+def _m37(_F, _s0, _s1, _s2, _s3):
  def __init__(self, kind, name, namespace, loc):
   _s0(self, kind)
   _s1(self, name)
@@ -420,7 +429,7 @@ def _m36(_F, _s0, _s1, _s2, _s3):
   _s3(self, loc)
  return __init__
 
-def _m37(_F, _s0, _s1, _s2, _s3, _s4, _s5, _s6, _s7, _s8):
+def _m38(_F, _s0, _s1, _s2, _s3, _s4, _s5, _s6, _s7, _s8):
  def __init__(self, kind, name, namespace, role_kind, role_name, subjects, loc, role_loc, path):
   _s0(self, kind)
   _s1(self, name)
@@ -433,7 +442,7 @@ def _m37(_F, _s0, _s1, _s2, _s3, _s4, _s5, _s6, _s7, _s8):
   _s8(self, path)
  return __init__
 
-def _m38(_F, _s0, _s1, _s2, _s3, _s4, _s5, _s6, _s7, _s8):
+def _m39(_F, _s0, _s1, _s2, _s3, _s4, _s5, _s6, _s7, _s8):
  def __init__(self, kind, name, namespace, rules, loc, path, labels, aggregation, aggregated):
   _s0(self, kind)
   _s1(self, name)
@@ -446,7 +455,7 @@ def _m38(_F, _s0, _s1, _s2, _s3, _s4, _s5, _s6, _s7, _s8):
   _s8(self, aggregated)
  return __init__
 
-def _m39(_F, _s0, _s1, _s2, _s3, _s4, _s5, _s6, _s7, _s8, _s9, _s10, _s11):
+def _m40(_F, _s0, _s1, _s2, _s3, _s4, _s5, _s6, _s7, _s8, _s9, _s10, _s11):
  def __init__(self, kind, name, namespace, selector, ports, loc, operator, route, default_memory, gateways, via, completed):
   _s0(self, kind)
   _s1(self, name)
@@ -462,21 +471,21 @@ def _m39(_F, _s0, _s1, _s2, _s3, _s4, _s5, _s6, _s7, _s8, _s9, _s10, _s11):
   _s11(self, completed)
  return __init__
 
-def _m40(_F, _s):
+def _m41(_F, _s):
  def __init__(self, level, version, namespaces):
   _s(self, 'level', level)
   _s(self, 'version', version)
   _s(self, 'namespaces', namespaces)
  return __init__
 
-def _m41(_F, _s0, _s1, _s2):
+def _m42(_F, _s0, _s1, _s2):
  def __init__(self, line, col, file):
   _s0(self, line)
   _s1(self, col)
   _s2(self, file)
  return __init__
 
-def _m42(_F, _f4):
+def _m43(_F, _f4):
  def __init__(self, line, col, targets, rules, used):
   self.line = line
   self.col = col
@@ -485,21 +494,21 @@ def _m42(_F, _f4):
   self.used = _f4() if used is _F else used
  return __init__
 
-def _m43(_F, _s):
+def _m44(_F, _s):
  def __init__(self, listener, port, bind):
   _s(self, 'listener', listener)
   _s(self, 'port', port)
   _s(self, 'bind', bind)
  return __init__
 
-def _m44(_F, _s):
+def _m45(_F, _s):
  def __init__(self, loader, at, text):
   _s(self, 'loader', loader)
   _s(self, 'at', at)
   _s(self, 'text', text)
  return __init__
 
-def _m45(_F, _s0, _s1, _s2, _s3, _s4, _s5):
+def _m46(_F, _s0, _s1, _s2, _s3, _s4, _s5):
  def __init__(self, loc, how, title, words, statement, whole_step):
   _s0(self, loc)
   _s1(self, how)
@@ -509,7 +518,7 @@ def _m45(_F, _s0, _s1, _s2, _s3, _s4, _s5):
   _s5(self, whole_step)
  return __init__
 
-def _m46(_F, _s0, _s1, _s2, _s3, _s4):
+def _m47(_F, _s0, _s1, _s2, _s3, _s4):
  def __init__(self, loc, ip, token, password, allow_root):
   _s0(self, loc)
   _s1(self, ip)
@@ -518,7 +527,7 @@ def _m46(_F, _s0, _s1, _s2, _s3, _s4):
   _s4(self, allow_root)
  return __init__
 
-def _m47(_F, _s0, _s1, _s2, _s3, _s4):
+def _m48(_F, _s0, _s1, _s2, _s3, _s4):
  def __init__(self, loc, keyword, value, new, title):
   _s0(self, loc)
   _s1(self, keyword)
@@ -527,7 +536,7 @@ def _m47(_F, _s0, _s1, _s2, _s3, _s4):
   _s4(self, title)
  return __init__
 
-def _m48(_F, _s0, _s1, _s2, _s3, _s4):
+def _m49(_F, _s0, _s1, _s2, _s3, _s4):
  def __init__(self, loc, old, new, title, before):
   _s0(self, loc)
   _s1(self, old)
@@ -536,20 +545,20 @@ def _m48(_F, _s0, _s1, _s2, _s3, _s4):
   _s4(self, before)
  return __init__
 
-def _m49(_F, _s0, _s1):
+def _m50(_F, _s0, _s1):
  def __init__(self, loc, title):
   _s0(self, loc)
   _s1(self, title)
  return __init__
 
-def _m50(_F, _s0, _s1, _s2):
+def _m51(_F, _s0, _s1, _s2):
  def __init__(self, loc, title, count):
   _s0(self, loc)
   _s1(self, title)
   _s2(self, count)
  return __init__
 
-def _m51(_F, _s0, _s1, _s2, _s3, _s4, _s5):
+def _m52(_F, _s0, _s1, _s2, _s3, _s4, _s5):
  def __init__(self, login, uid, home, owns, sudo, home_dir):
   _s0(self, login)
   _s1(self, uid)
@@ -559,13 +568,13 @@ def _m51(_F, _s0, _s1, _s2, _s3, _s4, _s5):
   _s5(self, home_dir)
  return __init__
 
-def _m52(_F, _s0, _s1):
+def _m53(_F, _s0, _s1):
  def __init__(self, mount, title):
   _s0(self, mount)
   _s1(self, title)
  return __init__
 
-def _m53(_F, _f5, _f6, _f7, _f13, _f14, _f15, _f16, _f17, _f18, _f22, _f23, _f24, _f25, _f27, _f28, _f29, _f30, _f31):
+def _m54(_F, _f5, _f6, _f7, _f13, _f14, _f15, _f16, _f17, _f18, _f22, _f23, _f24, _f25, _f27, _f28, _f29, _f30, _f31):
  def __init__(self, name, base, from_loc, parent, index, instructions, env, env_vars, user, entrypoint, cmd, cmd_inst, entrypoint_inst, ports, steps, step_dirs, stage_copies, image_uses, files, cmd_set_here, base_loc, base_resolved, downloads, modes, owners, copied_in, workdir, copies, scripts, shell, looked, bases):
   self.name = name
   self.base = base
@@ -601,7 +610,7 @@ def _m53(_F, _f5, _f6, _f7, _f13, _f14, _f15, _f16, _f17, _f18, _f22, _f23, _f24
   self.bases = _f31() if bases is _F else bases
  return __init__
 
-def _m54(_F, _f1):
+def _m55(_F, _f1):
  def __init__(self, name, docs, kind, partial):
   self.name = name
   self.docs = _f1() if docs is _F else docs
@@ -609,7 +618,7 @@ def _m54(_F, _f1):
   self.partial = partial
  return __init__
 
-def _m55(_F, _s):
+def _m56(_F, _s):
  def __init__(self, name, images, scripts, args_env, config, sources, user_env):
   _s(self, 'name', name)
   _s(self, 'images', images)
@@ -620,18 +629,19 @@ def _m55(_F, _s):
   _s(self, 'user_env', user_env)
  return __init__
 
-def _m56(_F, _s0, _s1, _s2, _s3, _s4, _s5):
- def __init__(self, name, kind, loc, path, claim, owner_kept):
+def _m57(_F, _s0, _s1, _s2, _s3, _s4, _s5, _s6):
+ def __init__(self, name, kind, loc, path, claim, owner_kept, modes):
   _s0(self, name)
   _s1(self, kind)
   _s2(self, loc)
   _s3(self, path)
   _s4(self, claim)
   _s5(self, owner_kept)
+  _s6(self, modes)
  return __init__
 
-def _m57(_F, _s0, _s1, _s2, _s3, _s4, _s5, _s6, _s7, _s8, _s9, _s10, _s11, _s12, _s13, _s14, _s15, _s16, _s17, _s18, _s19, _s20, _s21, _s22, _s23, _s24, _s25, _s26, _s27, _s28, _s29, _s30, _s31, _s32, _s33, _s34, _s35, _s36, _s37, _s38, _s39, _s40, _s41, _s42, _s43, _s44, _s45, _s46, _s47, _s48, _s49, _s50, _s51, _s52, _s53, _s54, _s55, _s56, _s57, _s58, _s59, _s60, _s61, _s62, _s63, _s64, _s65, _s66):
- def __init__(self, name, label, format, path, anchor, node_path, partial, whole, image, user, run_as_non_root, privileged, allow_privilege_escalation, cap_add, cap_drop, read_only_rootfs, host_network, host_pid, host_ipc, host_userns, seccomp, apparmor, selinux, security_opts, memory_limit, system_paths, mounts, devices, ports, env, env_imports, start_env, build_args, entrypoint, command, process, privilege_drop, neighbours, build_steps, all_build_steps, files, copy_modes, stage_copies, copied_in, copy_owners, build, base_image, runnable, group, publish_all, pod_labels, exposed_by, backends, extends_depth, own, pod, sysctls, probe_hosts, container_list, namespace, pod_purpose, pulls, downloads, documentation, serving_format, workdir, words_in_text):
+def _m58(_F, _s0, _s1, _s2, _s3, _s4, _s5, _s6, _s7, _s8, _s9, _s10, _s11, _s12, _s13, _s14, _s15, _s16, _s17, _s18, _s19, _s20, _s21, _s22, _s23, _s24, _s25, _s26, _s27, _s28, _s29, _s30, _s31, _s32, _s33, _s34, _s35, _s36, _s37, _s38, _s39, _s40, _s41, _s42, _s43, _s44, _s45, _s46, _s47, _s48, _s49, _s50, _s51, _s52, _s53, _s54, _s55, _s56, _s57, _s58, _s59, _s60, _s61, _s62, _s63, _s64, _s65, _s66, _s67, _s68):
+ def __init__(self, name, label, format, path, anchor, node_path, partial, whole, image, user, run_as_non_root, privileged, allow_privilege_escalation, cap_add, cap_drop, read_only_rootfs, host_network, host_pid, host_ipc, host_userns, seccomp, apparmor, selinux, security_opts, memory_limit, system_paths, mounts, devices, ports, env, env_imports, start_env, build_args, entrypoint, command, process, privilege_drop, neighbours, build_steps, all_build_steps, files, copy_modes, stage_copies, copied_in, copy_owners, build, base_image, runnable, group, publish_all, pod_labels, exposed_by, backends, host_callers, extends_depth, own, pod, sysctls, probe_hosts, container_list, namespace, pod_purpose, pulls, downloads, documentation, serving_format, workdir, words_in_text, no_fix):
   _s0(self, name)
   _s1(self, label)
   _s2(self, format)
@@ -685,24 +695,26 @@ def _m57(_F, _s0, _s1, _s2, _s3, _s4, _s5, _s6, _s7, _s8, _s9, _s10, _s11, _s12,
   _s50(self, pod_labels)
   _s51(self, exposed_by)
   _s52(self, backends)
-  _s53(self, extends_depth)
-  _s54(self, own)
-  _s55(self, pod)
-  _s56(self, sysctls)
-  _s57(self, probe_hosts)
-  _s58(self, container_list)
-  _s59(self, namespace)
-  _s60(self, pod_purpose)
-  _s61(self, pulls)
-  _s62(self, downloads)
-  _s63(self, documentation)
-  _s64(self, serving_format)
-  _s65(self, workdir)
-  _s66(self, words_in_text)
+  _s53(self, host_callers)
+  _s54(self, extends_depth)
+  _s55(self, own)
+  _s56(self, pod)
+  _s57(self, sysctls)
+  _s58(self, probe_hosts)
+  _s59(self, container_list)
+  _s60(self, namespace)
+  _s61(self, pod_purpose)
+  _s62(self, pulls)
+  _s63(self, downloads)
+  _s64(self, documentation)
+  _s65(self, serving_format)
+  _s66(self, workdir)
+  _s67(self, words_in_text)
+  _s68(self, no_fix)
   self.__post_init__()
  return __init__
 
-def _m58(_F, _s0, _s1, _s2, _s3):
+def _m59(_F, _s0, _s1, _s2, _s3):
  def __init__(self, name, loc, owner, resolved):
   _s0(self, name)
   _s1(self, loc)
@@ -710,17 +722,18 @@ def _m58(_F, _s0, _s1, _s2, _s3):
   _s3(self, resolved)
  return __init__
 
-def _m59(_F, _s0, _s1, _s2, _s3, _s4):
- def __init__(self, name, namespace, automount, loc, path):
+def _m60(_F, _s0, _s1, _s2, _s3, _s4, _s5):
+ def __init__(self, name, namespace, automount, loc, path, secrets):
   _s0(self, name)
   _s1(self, namespace)
   _s2(self, automount)
   _s3(self, loc)
   _s4(self, path)
+  _s5(self, secrets)
  return __init__
 
-def _m60(_F, _s0, _s1, _s2, _s3, _s4, _s5, _s6, _s7):
- def __init__(self, name, namespace, type, entries, encoded, loc, readers, aliases):
+def _m61(_F, _s0, _s1, _s2, _s3, _s4, _s5, _s6, _s7, _s8):
+ def __init__(self, name, namespace, type, entries, encoded, loc, readers, aliases, applied_with):
   _s0(self, name)
   _s1(self, namespace)
   _s2(self, type)
@@ -729,16 +742,17 @@ def _m60(_F, _s0, _s1, _s2, _s3, _s4, _s5, _s6, _s7):
   _s5(self, loc)
   _s6(self, readers)
   _s7(self, aliases)
+  _s8(self, applied_with)
  return __init__
 
-def _m61(_F, _s0, _s1):
+def _m62(_F, _s0, _s1):
  def __init__(self, name, negated):
   _s0(self, name)
   _s1(self, negated)
  return __init__
 
-def _m62(_F, _s, _f11, _f12):
- def __init__(self, name, port, source, port_flags, port_env, port_config, bind_flags, bind_env, bind_config, bind_all_flags, bind_all_env, bind_bare, bind_means, default_bind, bind_own_address, gives, requires, off, auth, tunnel, sources):
+def _m63(_F, _s, _f11, _f12):
+ def __init__(self, name, port, source, port_flags, port_env, port_config, bind_flags, bind_env, bind_config, bind_all_flags, bind_all_env, bind_bare, bind_means, default_bind, bind_own_address, gives, requires, off, auth, tunnel, sources, reached_through_host):
   _s(self, 'name', name)
   _s(self, 'port', port)
   _s(self, 'source', source)
@@ -760,9 +774,10 @@ def _m62(_F, _s, _f11, _f12):
   _s(self, 'auth', auth)
   _s(self, 'tunnel', tunnel)
   _s(self, 'sources', sources)
+  _s(self, 'reached_through_host', reached_through_host)
  return __init__
 
-def _m63(_F, _s, _f6, _f7, _f13):
+def _m64(_F, _s, _f6, _f7, _f13):
  def __init__(self, name, source, entrypoint, cmd, runs, passes_args, env, config, config_path, sources, tags, only_commands, args_env, script_env, port_env, workdir):
   _s(self, 'name', name)
   _s(self, 'source', source)
@@ -782,7 +797,7 @@ def _m63(_F, _s, _f6, _f7, _f13):
   _s(self, 'workdir', workdir)
  return __init__
 
-def _m64(_F, _f6):
+def _m65(_F, _f6):
  def __init__(self, name, start, end, args, source, rows, heredocs, index):
   self.name = name
   self.start = start
@@ -794,7 +809,7 @@ def _m64(_F, _f6):
   self.index = index
  return __init__
 
-def _m65(_F, _s, _f5):
+def _m66(_F, _s, _f5):
  def __init__(self, name, summary, kinds, select, ignore, contexts, formats, build):
   _s(self, 'name', name)
   _s(self, 'summary', summary)
@@ -806,7 +821,7 @@ def _m65(_F, _s, _f5):
   _s(self, 'build', build)
  return __init__
 
-def _m66(_F, _s0, _s1, _s2, _s3, _s4, _s5, _s6, _s7, _s8):
+def _m67(_F, _s0, _s1, _s2, _s3, _s4, _s5, _s6, _s7, _s8):
  def __init__(self, name, value, loc, path, dynamic, defaulted, written, env_file, private):
   _s0(self, name)
   _s1(self, value)
@@ -819,7 +834,7 @@ def _m66(_F, _s0, _s1, _s2, _s3, _s4, _s5, _s6, _s7, _s8):
   _s8(self, private)
  return __init__
 
-def _m67(_F, _s0, _s1, _s2, _s3, _s4):
+def _m68(_F, _s0, _s1, _s2, _s3, _s4):
  def __init__(self, name, value, source, entry, note):
   _s0(self, name)
   _s1(self, value)
@@ -828,14 +843,14 @@ def _m67(_F, _s0, _s1, _s2, _s3, _s4):
   _s4(self, note)
  return __init__
 
-def _m68(_F, _s0, _s1, _s2):
+def _m69(_F, _s0, _s1, _s2):
  def __init__(self, names, uids, groups):
   _s0(self, names)
   _s1(self, uids)
   _s2(self, groups)
  return __init__
 
-def _m69(_F, _s):
+def _m70(_F, _s):
  def __init__(self, node, path, meta, context, singles, volumes, workflow, names, defaults, knative, image, outside, shared, role, run_as):
   _s(self, 'node', node)
   _s(self, 'path', path)
@@ -854,20 +869,20 @@ def _m69(_F, _s):
   _s(self, 'run_as', run_as)
  return __init__
 
-def _m70(_F, _s):
+def _m71(_F, _s):
  def __init__(self, on, what, source):
   _s(self, 'on', on)
   _s(self, 'what', what)
   _s(self, 'source', source)
  return __init__
 
-def _m71(_F, _s0, _s1):
+def _m72(_F, _s0, _s1):
  def __init__(self, op, target):
   _s0(self, op)
   _s1(self, target)
  return __init__
 
-def _m72(_F, _s0, _s1, _s2, _s3, _s4, _s5, _s6, _s7, _s8, _s9, _s10, _s11, _s12):
+def _m73(_F, _s0, _s1, _s2, _s3, _s4, _s5, _s6, _s7, _s8, _s9, _s10, _s11, _s12):
  def __init__(self, owner, namespace, service_account, automount, anchor, containers, account, grants, services, needs_token, projected_token, no_setting, fragment):
   _s0(self, owner)
   _s1(self, namespace)
@@ -884,7 +899,7 @@ def _m72(_F, _s0, _s1, _s2, _s3, _s4, _s5, _s6, _s7, _s8, _s9, _s10, _s11, _s12)
   _s12(self, fragment)
  return __init__
 
-def _m73(_F, _s):
+def _m74(_F, _s):
  def __init__(self, packages, versions, source, newer, rejects, rejects_source):
   _s(self, 'packages', packages)
   _s(self, 'versions', versions)
@@ -894,7 +909,7 @@ def _m73(_F, _s):
   _s(self, 'rejects_source', rejects_source)
  return __init__
 
-def _m74(_F, _s, _f22):
+def _m75(_F, _s, _f22):
  def __init__(self, path, base, select, extend_select, ignore, severity, exclude, fail_on, fix_user, per_file_ignores, contexts, render, render_failures, helm_values, helm_set, profile, pss_version, pss_namespaces, require_digest, helm_value_files, baseline, report_unused_ignores, _specs):
   _s(self, 'path', path)
   _s(self, 'base', base)
@@ -921,7 +936,7 @@ def _m74(_F, _s, _f22):
   _s(self, '_specs', _f22() if _specs is _F else _specs)
  return __init__
 
-def _m75(_F, _s0, _s1, _s2, _s3, _s4, _s5):
+def _m76(_F, _s0, _s1, _s2, _s3, _s4, _s5):
  def __init__(self, path, display, hint, explicit, options, covers):
   _s0(self, path)
   _s1(self, display)
@@ -931,7 +946,7 @@ def _m75(_F, _s0, _s1, _s2, _s3, _s4, _s5):
   _s5(self, covers)
  return __init__
 
-def _m76(_F, _f3, _f4, _f5, _f9, _f10, _f11, _f12, _f13, _f14, _f17, _f19):
+def _m77(_F, _f3, _f4, _f5, _f9, _f10, _f11, _f12, _f13, _f14, _f17, _f19):
  def __init__(self, path, format, text, workloads, directives, services, cross_document, _labels, disk_path, problems, roles, bindings, accounts, pods, secrets, origins, applied_by, reads, json, assumed, embedded, suppressions):
   self.path = path
   self.format = format
@@ -957,7 +972,7 @@ def _m76(_F, _f3, _f4, _f5, _f9, _f10, _f11, _f12, _f13, _f14, _f17, _f19):
   self.suppressions = suppressions
  return __init__
 
-def _m77(_F, _s0, _s1, _s2, _s3, _s4):
+def _m78(_F, _s0, _s1, _s2, _s3, _s4):
  def __init__(self, path, is_key, value, line, col):
   _s0(self, path)
   _s1(self, is_key)
@@ -966,8 +981,8 @@ def _m77(_F, _s0, _s1, _s2, _s3, _s4):
   _s4(self, col)
  return __init__
 
-def _m78(_F, _f2, _f3, _f4, _f5, _f6, _f8, _f9, _f10):
- def __init__(self, path, kind, files, dirs, patches, inline, targets, helm_charts, charts, refs, images, changes):
+def _m79(_F, _f2, _f3, _f4, _f5, _f6, _f8, _f9, _f10):
+ def __init__(self, path, kind, files, dirs, patches, inline, targets, helm_charts, charts, refs, images, changes, affixes):
   self.path = path
   self.kind = kind
   self.files = _f2() if files is _F else files
@@ -980,9 +995,10 @@ def _m78(_F, _f2, _f3, _f4, _f5, _f6, _f8, _f9, _f10):
   self.refs = _f9() if refs is _F else refs
   self.images = _f10() if images is _F else images
   self.changes = changes
+  self.affixes = affixes
  return __init__
 
-def _m79(_F, _s0, _s1, _s2, _s3, _s4, _s5):
+def _m80(_F, _s0, _s1, _s2, _s3, _s4, _s5):
  def __init__(self, path, line, col, note, disk, detail):
   _s0(self, path)
   _s1(self, line)
@@ -992,7 +1008,7 @@ def _m79(_F, _s0, _s1, _s2, _s3, _s4, _s5):
   _s5(self, detail)
  return __init__
 
-def _m80(_F, _s0, _s1, _s2, _s3, _s4, _s5, _s6, _s7, _s8, _s9, _s10, _s11, _s12, _s13, _s14, _s15):
+def _m81(_F, _s0, _s1, _s2, _s3, _s4, _s5, _s6, _s7, _s8, _s9, _s10, _s11, _s12, _s13, _s14, _s15):
  def __init__(self, path, line, col, rule, message, fix, workload, cause, risk_override, kind_override, enabled_by, edits, related, rendered_from, value_edit, unmapped):
   _s0(self, path)
   _s1(self, line)
@@ -1012,7 +1028,7 @@ def _m80(_F, _s0, _s1, _s2, _s3, _s4, _s5, _s6, _s7, _s8, _s9, _s10, _s11, _s12,
   _s15(self, unmapped)
  return __init__
 
-def _m81(_F, _s0, _s1, _s2, _s3):
+def _m82(_F, _s0, _s1, _s2, _s3):
  def __init__(self, path, line, message, level):
   _s0(self, path)
   _s1(self, line)
@@ -1020,7 +1036,7 @@ def _m81(_F, _s0, _s1, _s2, _s3):
   _s3(self, level)
  return __init__
 
-def _m82(_F, _s0, _s1, _s2, _s3, _s4, _s5, _s6, _s7, _s8, _s9):
+def _m83(_F, _s0, _s1, _s2, _s3, _s4, _s5, _s6, _s7, _s8, _s9):
  def __init__(self, path, text, mode, loc, pattern, replace, global_, source, line_locs, address):
   _s0(self, path)
   _s1(self, text)
@@ -1034,7 +1050,7 @@ def _m82(_F, _s0, _s1, _s2, _s3, _s4, _s5, _s6, _s7, _s8, _s9):
   _s9(self, address)
  return __init__
 
-def _m83(_F, _s):
+def _m84(_F, _s):
  def __init__(self, path, what, unless, source, via):
   _s(self, 'path', path)
   _s(self, 'what', what)
@@ -1043,7 +1059,7 @@ def _m83(_F, _s):
   _s(self, 'via', via)
  return __init__
 
-def _m84(_F, _s):
+def _m85(_F, _s):
  def __init__(self, place, intents, edits, after):
   _s(self, 'place', place)
   _s(self, 'intents', intents)
@@ -1051,20 +1067,20 @@ def _m84(_F, _s):
   _s(self, 'after', after)
  return __init__
 
-def _m85(_F, _s0, _s1, _s2):
+def _m86(_F, _s0, _s1, _s2):
  def __init__(self, port, target, loc):
   _s0(self, port)
   _s1(self, target)
   _s2(self, loc)
  return __init__
 
-def _m86(_F, _s0, _s1):
+def _m87(_F, _s0, _s1):
  def __init__(self, port, title):
   _s0(self, port)
   _s1(self, title)
  return __init__
 
-def _m87(_F, _s0, _s1, _s2, _s3, _s4, _s5):
+def _m88(_F, _s0, _s1, _s2, _s3, _s4, _s5):
  def __init__(self, principal, line, text, file, only, blanked):
   _s0(self, principal)
   _s1(self, line)
@@ -1074,14 +1090,14 @@ def _m87(_F, _s0, _s1, _s2, _s3, _s4, _s5):
   _s5(self, blanked)
  return __init__
 
-def _m88(_F, _s0, _s1, _s2):
+def _m89(_F, _s0, _s1, _s2):
  def __init__(self, raw, name, group):
   _s0(self, raw)
   _s1(self, name)
   _s2(self, group)
  return __init__
 
-def _m89(_F, _f3, _f4, _f5, _f6, _f7):
+def _m90(_F, _f3, _f4, _f5, _f6, _f7):
  def __init__(self, real_dir, display_dir, stack, reads, env, done, written, kept):
   self.real_dir = real_dir
   self.display_dir = display_dir
@@ -1093,14 +1109,14 @@ def _m89(_F, _f3, _f4, _f5, _f6, _f7):
   self.kept = _f7() if kept is _F else kept
  return __init__
 
-def _m90(_F, _s):
+def _m91(_F, _s):
  def __init__(self, root, failures, helm):
   _s(self, 'root', root)
   _s(self, 'failures', failures)
   _s(self, 'helm', helm)
  return __init__
 
-def _m91(_F, _f2, _f3, _f4, _f9, _f10):
+def _m92(_F, _f2, _f3, _f4, _f9, _f10):
  def __init__(self, root, rules, results, problems, sources, files_scanned, stdin, suppressed, baselined, out_of_context, linked):
   self.root = root
   self.rules = rules
@@ -1115,7 +1131,7 @@ def _m91(_F, _f2, _f3, _f4, _f9, _f10):
   self.linked = _f10() if linked is _F else linked
  return __init__
 
-def _m92(_F):
+def _m93(_F):
  def __init__(self, rule, result, workload, intents):
   self.rule = rule
   self.result = result
@@ -1123,7 +1139,7 @@ def _m92(_F):
   self.intents = intents
  return __init__
 
-def _m93(_F, _s0, _s1, _s2, _s3, _s4, _s5, _s6, _s7, _s8, _s9, _s10, _s11):
+def _m94(_F, _s0, _s1, _s2, _s3, _s4, _s5, _s6, _s7, _s8, _s9, _s10, _s11):
  def __init__(self, run_as_non_root, run_as_user, seccomp, apparmor, selinux_type, selinux_user, selinux_role, host_process, proc_mount, capabilities, fs_group, fs_group_change_policy):
   _s0(self, run_as_non_root)
   _s1(self, run_as_user)
@@ -1139,7 +1155,7 @@ def _m93(_F, _s0, _s1, _s2, _s3, _s4, _s5, _s6, _s7, _s8, _s9, _s10, _s11):
   _s11(self, fs_group_change_policy)
  return __init__
 
-def _m94(_F, _s):
+def _m95(_F, _s):
  def __init__(self, secret_key, marker, file, target, settings, unknown, mounts, under, source, sources):
   _s(self, 'secret_key', secret_key)
   _s(self, 'marker', marker)
@@ -1153,7 +1169,7 @@ def _m94(_F, _s):
   _s(self, 'sources', sources)
  return __init__
 
-def _m95(_F, _s, _f6):
+def _m96(_F, _s, _f6):
  def __init__(self, service, loc, args, env, image, via, config, files, env_imported, image_args, config_args, mounted, before, env_args, homes, launcher):
   _s(self, 'service', service)
   _s(self, 'loc', loc)
@@ -1173,7 +1189,7 @@ def _m95(_F, _s, _f6):
   _s(self, 'launcher', launcher)
  return __init__
 
-def _m96(_F, _s):
+def _m97(_F, _s):
  def __init__(self, service, main, dropins, stock, defaults, package):
   _s(self, 'service', service)
   _s(self, 'main', main)
@@ -1183,7 +1199,7 @@ def _m96(_F, _s):
   _s(self, 'package', package)
  return __init__
 
-def _m97(_F, _s):
+def _m98(_F, _s):
  def __init__(self, service, stacks, apps, config_file, token_env):
   _s(self, 'service', service)
   _s(self, 'stacks', stacks)
@@ -1192,7 +1208,7 @@ def _m97(_F, _s):
   _s(self, 'token_env', token_env)
  return __init__
 
-def _m98(_F, _s0, _s1, _s2, _s3):
+def _m99(_F, _s0, _s1, _s2, _s3):
  def __init__(self, setting, field, item, title):
   _s0(self, setting)
   _s1(self, field)
@@ -1200,14 +1216,14 @@ def _m98(_F, _s0, _s1, _s2, _s3):
   _s3(self, title)
  return __init__
 
-def _m99(_F, _s0, _s1, _s2):
+def _m100(_F, _s0, _s1, _s2):
  def __init__(self, setting, field, title):
   _s0(self, setting)
   _s1(self, field)
   _s2(self, title)
  return __init__
 
-def _m100(_F, _s0, _s1, _s2, _s3):
+def _m101(_F, _s0, _s1, _s2, _s3):
  def __init__(self, setting, field, value, title):
   _s0(self, setting)
   _s1(self, field)
@@ -1215,13 +1231,13 @@ def _m100(_F, _s0, _s1, _s2, _s3):
   _s3(self, title)
  return __init__
 
-def _m101(_F, _s0, _s1):
+def _m102(_F, _s0, _s1):
  def __init__(self, setting, title):
   _s0(self, setting)
   _s1(self, title)
  return __init__
 
-def _m102(_F):
+def _m103(_F):
  def __init__(self, shown, commands, holder, arguments):
   self.shown = shown
   self.commands = commands
@@ -1229,7 +1245,7 @@ def _m102(_F):
   self.arguments = arguments
  return __init__
 
-def _m103(_F, _f2, _f3):
+def _m104(_F, _f2, _f3):
  def __init__(self, source, new_text, applied, skipped):
   self.source = source
   self.new_text = new_text
@@ -1237,7 +1253,7 @@ def _m103(_F, _f2, _f3):
   self.skipped = _f3() if skipped is _F else skipped
  return __init__
 
-def _m104(_F, _s0, _s1, _s2, _s3, _s4, _s5, _s6, _s7):
+def _m105(_F, _s0, _s1, _s2, _s3, _s4, _s5, _s6, _s7):
  def __init__(self, source, target, kind, read_only, loc, path, entry, spec):
   _s0(self, source)
   _s1(self, target)
@@ -1249,7 +1265,7 @@ def _m104(_F, _s0, _s1, _s2, _s3, _s4, _s5, _s6, _s7):
   _s7(self, spec)
  return __init__
 
-def _m105(_F, _s0, _s1, _s2, _s3, _s4):
+def _m106(_F, _s0, _s1, _s2, _s3, _s4):
  def __init__(self, stage, sources, steps, loc, chmod):
   _s0(self, stage)
   _s1(self, sources)
@@ -1258,7 +1274,7 @@ def _m105(_F, _s0, _s1, _s2, _s3, _s4):
   _s4(self, chmod)
  return __init__
 
-def _m106(_F, _s0, _s1, _s2, _s3, _s4):
+def _m107(_F, _s0, _s1, _s2, _s3, _s4):
  def __init__(self, standard, id, title, level, exact):
   _s0(self, standard)
   _s1(self, id)
@@ -1267,21 +1283,21 @@ def _m106(_F, _s0, _s1, _s2, _s3, _s4):
   _s4(self, exact)
  return __init__
 
-def _m107(_F, _s0, _s1, _s2):
+def _m108(_F, _s0, _s1, _s2):
  def __init__(self, start, end, text):
   _s0(self, start)
   _s1(self, end)
   _s2(self, text)
  return __init__
 
-def _m108(_F):
+def _m109(_F):
  def __init__(self, start, text, origin):
   self.start = start
   self.text = text
   self.origin = origin
  return __init__
 
-def _m109(_F, _s0, _s1, _s2, _s3, _s4):
+def _m110(_F, _s0, _s1, _s2, _s3, _s4):
  def __init__(self, start_line, start_col, end_line, end_col, text):
   _s0(self, start_line)
   _s1(self, start_col)
@@ -1290,7 +1306,7 @@ def _m109(_F, _s0, _s1, _s2, _s3, _s4):
   _s4(self, text)
  return __init__
 
-def _m110(_F, _s):
+def _m111(_F, _s):
  def __init__(self, state, loc, switch, word, known):
   _s(self, 'state', state)
   _s(self, 'loc', loc)
@@ -1299,7 +1315,7 @@ def _m110(_F, _s):
   _s(self, 'known', known)
  return __init__
 
-def _m111(_F, _s):
+def _m112(_F, _s):
  def __init__(self, switch, credential, unless, source, listeners, sources):
   _s(self, 'switch', switch)
   _s(self, 'credential', credential)
@@ -1309,7 +1325,7 @@ def _m111(_F, _s):
   _s(self, 'sources', sources)
  return __init__
 
-def _m112(_F, _s):
+def _m113(_F, _s):
  def __init__(self, switch, what, source, default_on, off):
   _s(self, 'switch', switch)
   _s(self, 'what', what)
@@ -1318,14 +1334,14 @@ def _m112(_F, _s):
   _s(self, 'off', off)
  return __init__
 
-def _m113(_F, _s0, _s1, _s2):
+def _m114(_F, _s0, _s1, _s2):
  def __init__(self, text, defaulted, from_env):
   _s0(self, text)
   _s1(self, defaulted)
   _s2(self, from_env)
  return __init__
 
-def _m114(_F, _s0, _s1, _s2, _s3, _s4, _s5, _s6):
+def _m115(_F, _s0, _s1, _s2, _s3, _s4, _s5, _s6):
  def __init__(self, text, loc, dynamic, start, indent, folds, substitutions):
   _s0(self, text)
   _s1(self, loc)
@@ -1336,7 +1352,7 @@ def _m114(_F, _s0, _s1, _s2, _s3, _s4, _s5, _s6):
   _s6(self, substitutions)
  return __init__
 
-def _m115(_F, _s0, _s1, _s2, _s3, _s4):
+def _m116(_F, _s0, _s1, _s2, _s3, _s4):
  def __init__(self, text, loc, file, source, base):
   _s0(self, text)
   _s1(self, loc)
@@ -1345,7 +1361,7 @@ def _m115(_F, _s0, _s1, _s2, _s3, _s4):
   _s4(self, base)
  return __init__
 
-def _m116(_F, _s0, _s1, _s2, _s3, _s4, _s5, _s6):
+def _m117(_F, _s0, _s1, _s2, _s3, _s4, _s5, _s6):
  def __init__(self, text, loc, source, statement, words, whole_write, defaulted):
   _s0(self, text)
   _s1(self, loc)
@@ -1356,34 +1372,34 @@ def _m116(_F, _s0, _s1, _s2, _s3, _s4, _s5, _s6):
   _s6(self, defaulted)
  return __init__
 
-def _m117(_F, _s):
+def _m118(_F, _s):
  def __init__(self, text, locate, shown):
   _s(self, 'text', text)
   _s(self, 'locate', locate)
   _s(self, 'shown', shown)
  return __init__
 
-def _m118(_F, _f2):
+def _m119(_F, _f2):
  def __init__(self, text, report, found):
   self.text = text
   self.report = report
   self.found = _f2() if found is _F else found
  return __init__
 
-def _m119(_F, _s0, _s1):
+def _m120(_F, _s0, _s1):
  def __init__(self, title, own_user):
   _s0(self, title)
   _s1(self, own_user)
  return __init__
 
-def _m120(_F, _s):
+def _m121(_F, _s):
  def __init__(self, unsafe, user, user_set):
   _s(self, 'unsafe', unsafe)
   _s(self, 'user', user)
   _s(self, 'user_set', user_set)
  return __init__
 
-def _m121(_F, _s0, _s1, _s2, _s3, _s4):
+def _m122(_F, _s0, _s1, _s2, _s3, _s4):
  def __init__(self, url, loc, kind, checksum, ref):
   _s0(self, url)
   _s1(self, loc)
@@ -1392,7 +1408,7 @@ def _m121(_F, _s0, _s1, _s2, _s3, _s4):
   _s4(self, ref)
  return __init__
 
-def _m122(_F, _s0, _s1, _s2, _s3, _s4):
+def _m123(_F, _s0, _s1, _s2, _s3, _s4):
  def __init__(self, value, loc, explicit, path, origin):
   _s0(self, value)
   _s1(self, loc)
@@ -1401,7 +1417,7 @@ def _m122(_F, _s0, _s1, _s2, _s3, _s4):
   _s4(self, origin)
  return __init__
 
-def _m123(_F, _s):
+def _m124(_F, _s):
  def __init__(self, value, loc, how, word):
   _s(self, 'value', value)
   _s(self, 'loc', loc)
@@ -1409,14 +1425,14 @@ def _m123(_F, _s):
   _s(self, 'word', word)
  return __init__
 
-def _m124(_F, _s0, _s1, _s2):
+def _m125(_F, _s0, _s1, _s2):
  def __init__(self, value, loc, path):
   _s0(self, value)
   _s1(self, loc)
   _s2(self, path)
  return __init__
 
-def _m125(_F, _s):
+def _m126(_F, _s):
  def __init__(self, values, set, chart_values, script):
   _s(self, 'values', values)
   _s(self, 'set', set)
@@ -1424,7 +1440,7 @@ def _m125(_F, _s):
   _s(self, 'script', script)
  return __init__
 
-def _m126(_F, _s):
+def _m127(_F, _s):
  def __init__(self, why, when, images, source, sources):
   _s(self, 'why', why)
   _s(self, 'when', when)
@@ -1438,127 +1454,128 @@ MAKERS = {
     (('argv', 'loc', 'assignments', 'redirects', 'stdin', 'upstream', 'shell', 'stdin_lines', 'stdin_quoted', 'env_reset', 'name'), (), True, True, True): _m1,
     (('at', 'args', 'fix', 'fix_safety', 'message', 'risk', 'kind', 'enabled_by', 'assumed', 'workload'), (1,), True, True, False): _m2,
     (('binding', 'role'), (), True, True, False): _m3,
-    (('code', 'line', 'col', 'title', 'workload', 'left'), (), False, False, False): _m4,
-    (('code', 'slug', 'severity', 'message', 'formats', 'check', 'doc', 'fix', 'tags', 'since', 'security_severity', 'file_check', 'module', 'risk_level', 'kind', 'finding_kinds', 'kinds_reported', 'contexts', 'checklist', 'params', 'opt_in', 'scan_wide', 'fix_unsafe_when', 'services'), (), True, False, False): _m5,
-    (('command', 'stdin', 'word', 'inline'), (), True, True, False): _m6,
-    (('command', 'url', 'output'), (), True, True, False): _m7,
-    (('container', 'runs', 'args_env', 'source'), (), True, False, False): _m8,
-    (('container_port', 'loc', 'host_ip', 'host_port', 'protocol', 'published', 'path', 'spec', 'spec_ip', 'spec_editable', 'name'), (), True, True, False): _m9,
-    (('context', 'dockerfile', 'loc', 'target'), (), True, True, False): _m10,
-    (('context', 'loc', 'os', 'host_users', 'volumes', 'annotations', 'containers', 'volumes_path', 'context_path'), (), True, True, False): _m11,
-    (('dangerous', 'loc', 'word', 'env'), (), True, False, False): _m12,
-    (('default', 'on', 'off', 'source'), (), True, False, False): _m13,
-    (('doc', 'path', 'at', 'templated'), (), True, False, False): _m14,
-    (('edit', 'why'), (), True, True, False): _m15,
-    (('env', 'files', 'dropins', 'classes', 'stock', 'defaults', 'sources'), (), True, False, False): _m16,
-    (('env', 'flags', 'cwd', 'format', 'source'), (), True, False, False): _m17,
-    (('flag', 'env', 'config', 'values', 'mount', 'unless', 'with_', 'contains', 'arg', 'squash', 'prefixes', 'other_than', 'local', 'without', 'peer'), (), True, False, False): _m18,
-    (('flags', 'env', 'config', 'default', 'source', 'written_by'), (), True, False, False): _m19,
-    (('format', 'workloads'), (), False, False, False): _m20,
-    (('host', 'target', 'loc', 'path', 'permissions'), (), True, True, False): _m21,
-    (('how', 'loc', 'port', 'outside'), (), True, True, False): _m22,
-    (('id', 'description', 'match', 'facts'), (), True, True, False): _m23,
-    (('id', 'description', 'source', 'host_paths', 'commands', 'args', 'writes', 'needs'), (), True, True, False): _m24,
-    (('id', 'level', 'versions', 'overrides'), (), True, False, False): _m25,
-    (('id', 'name', 'code', 'what', 'source'), (), True, False, False): _m26,
-    (('id', 'name', 'kind', 'gives', 'commands', 'modules', 'scripts', 'image_patterns', 'recognize_source', 'images', 'listeners', 'auth_default', 'auth_on', 'auth_off', 'auth_source', 'dangerous', 'model_stores', 'owner', 'data_store', 'packages', 'family', 'settings', 'more_sources', 'underscores', 'config_file', 'options_source', 'auth_maybe', 'runtime_formats', 'runtime_runs', 'runtime_source', 'presets', 'auth_sources', 'auth_on_wins', 'releases', 'global_options', 'any_before', 'no_value', 'auth_known', 'image_only', 'args_env', 'args_flag', 'writes', 'token', 'chart_values', 'not_connected', 'not_connected_source'), (), True, False, False): _m27,
-    (('index', 'name', 'directory', 'values', 'line'), (3,), False, False, False): _m28,
-    (('installed', 'password_set', 'settings', 'blocks', 'rejected', 'copied', 'absent', 'config'), (5,), True, True, False): _m29,
-    (('intents', 'safety', 'user', 'chosen'), (), True, True, False): _m30,
-    (('item', 'title'), (), True, True, False): _m31,
-    (('key', 'disk', 'shown', 'rendered', 'files', 'values', '_align', 'archive', 'member', 'source', 'chart', 'defines'), (), False, False, False): _m32,
-    (('key', 'key_loc', 'value', 'locs'), (), True, True, False): _m33,
-    (('keys', 'read', 'pod', 'level', 'alt', 'within', 'windows', 'group', 'annotation'), (), True, True, False): _m34,
-    (('keyword', 'value', 'loc'), (), True, True, False): _m35,
-    (('kind', 'name', 'namespace', 'loc'), (), True, True, False): _m36,
-    (('kind', 'name', 'namespace', 'role_kind', 'role_name', 'subjects', 'loc', 'role_loc', 'path'), (), True, True, False): _m37,
-    (('kind', 'name', 'namespace', 'rules', 'loc', 'path', 'labels', 'aggregation', 'aggregated'), (), True, True, False): _m38,
-    (('kind', 'name', 'namespace', 'selector', 'ports', 'loc', 'operator', 'route', 'default_memory', 'gateways', 'via', 'completed'), (), True, True, False): _m39,
-    (('level', 'version', 'namespaces'), (), True, False, False): _m40,
-    (('line', 'col', 'file'), (), True, True, False): _m41,
-    (('line', 'col', 'targets', 'rules', 'used'), (4,), False, False, False): _m42,
-    (('listener', 'port', 'bind'), (), True, False, False): _m43,
-    (('loader', 'at', 'text'), (), True, False, False): _m44,
-    (('loc', 'how', 'title', 'words', 'statement', 'whole_step'), (), True, True, False): _m45,
-    (('loc', 'ip', 'token', 'password', 'allow_root'), (), True, True, False): _m46,
-    (('loc', 'keyword', 'value', 'new', 'title'), (), True, True, False): _m47,
-    (('loc', 'old', 'new', 'title', 'before'), (), True, True, False): _m48,
-    (('loc', 'title'), (), True, True, False): _m49,
-    (('loc', 'title', 'count'), (), True, True, False): _m50,
-    (('login', 'uid', 'home', 'owns', 'sudo', 'home_dir'), (), True, True, False): _m51,
-    (('mount', 'title'), (), True, True, False): _m52,
-    (('name', 'base', 'from_loc', 'parent', 'index', 'instructions', 'env', 'env_vars', 'user', 'entrypoint', 'cmd', 'cmd_inst', 'entrypoint_inst', 'ports', 'steps', 'step_dirs', 'stage_copies', 'image_uses', 'files', 'cmd_set_here', 'base_loc', 'base_resolved', 'downloads', 'modes', 'owners', 'copied_in', 'workdir', 'copies', 'scripts', 'shell', 'looked', 'bases'), (5, 6, 7, 13, 14, 15, 16, 17, 18, 22, 23, 24, 25, 27, 28, 29, 30, 31), False, False, False): _m53,
-    (('name', 'docs', 'kind', 'partial'), (1,), False, False, False): _m54,
-    (('name', 'images', 'scripts', 'args_env', 'config', 'sources', 'user_env'), (), True, False, False): _m55,
-    (('name', 'kind', 'loc', 'path', 'claim', 'owner_kept'), (), True, True, False): _m56,
-    (('name', 'label', 'format', 'path', 'anchor', 'node_path', 'partial', 'whole', 'image', 'user', 'run_as_non_root', 'privileged', 'allow_privilege_escalation', 'cap_add', 'cap_drop', 'read_only_rootfs', 'host_network', 'host_pid', 'host_ipc', 'host_userns', 'seccomp', 'apparmor', 'selinux', 'security_opts', 'memory_limit', 'system_paths', 'mounts', 'devices', 'ports', 'env', 'env_imports', 'start_env', 'build_args', 'entrypoint', 'command', 'process', 'privilege_drop', 'neighbours', 'build_steps', 'all_build_steps', 'files', 'copy_modes', 'stage_copies', 'copied_in', 'copy_owners', 'build', 'base_image', 'runnable', 'group', 'publish_all', 'pod_labels', 'exposed_by', 'backends', 'extends_depth', 'own', 'pod', 'sysctls', 'probe_hosts', 'container_list', 'namespace', 'pod_purpose', 'pulls', 'downloads', 'documentation', 'serving_format', 'workdir', 'words_in_text'), (), True, True, True): _m57,
-    (('name', 'loc', 'owner', 'resolved'), (), True, True, False): _m58,
-    (('name', 'namespace', 'automount', 'loc', 'path'), (), True, True, False): _m59,
-    (('name', 'namespace', 'type', 'entries', 'encoded', 'loc', 'readers', 'aliases'), (), True, True, False): _m60,
-    (('name', 'negated'), (), True, True, False): _m61,
-    (('name', 'port', 'source', 'port_flags', 'port_env', 'port_config', 'bind_flags', 'bind_env', 'bind_config', 'bind_all_flags', 'bind_all_env', 'bind_bare', 'bind_means', 'default_bind', 'bind_own_address', 'gives', 'requires', 'off', 'auth', 'tunnel', 'sources'), (11, 12), True, False, False): _m62,
-    (('name', 'source', 'entrypoint', 'cmd', 'runs', 'passes_args', 'env', 'config', 'config_path', 'sources', 'tags', 'only_commands', 'args_env', 'script_env', 'port_env', 'workdir'), (6, 7, 13), True, False, False): _m63,
-    (('name', 'start', 'end', 'args', 'source', 'rows', 'heredocs', 'index'), (6,), False, False, False): _m64,
-    (('name', 'summary', 'kinds', 'select', 'ignore', 'contexts', 'formats', 'build'), (5,), True, False, False): _m65,
-    (('name', 'value', 'loc', 'path', 'dynamic', 'defaulted', 'written', 'env_file', 'private'), (), True, True, False): _m66,
-    (('name', 'value', 'source', 'entry', 'note'), (), True, True, False): _m67,
-    (('names', 'uids', 'groups'), (), True, True, False): _m68,
-    (('node', 'path', 'meta', 'context', 'singles', 'volumes', 'workflow', 'names', 'defaults', 'knative', 'image', 'outside', 'shared', 'role', 'run_as'), (), True, False, False): _m69,
-    (('on', 'what', 'source'), (), True, False, False): _m70,
-    (('op', 'target'), (), True, True, False): _m71,
-    (('owner', 'namespace', 'service_account', 'automount', 'anchor', 'containers', 'account', 'grants', 'services', 'needs_token', 'projected_token', 'no_setting', 'fragment'), (), True, True, False): _m72,
-    (('packages', 'versions', 'source', 'newer', 'rejects', 'rejects_source'), (), True, False, False): _m73,
-    (('path', 'base', 'select', 'extend_select', 'ignore', 'severity', 'exclude', 'fail_on', 'fix_user', 'per_file_ignores', 'contexts', 'render', 'render_failures', 'helm_values', 'helm_set', 'profile', 'pss_version', 'pss_namespaces', 'require_digest', 'helm_value_files', 'baseline', 'report_unused_ignores', '_specs'), (22,), True, False, False): _m74,
-    (('path', 'display', 'hint', 'explicit', 'options', 'covers'), (), True, True, False): _m75,
-    (('path', 'format', 'text', 'workloads', 'directives', 'services', 'cross_document', '_labels', 'disk_path', 'problems', 'roles', 'bindings', 'accounts', 'pods', 'secrets', 'origins', 'applied_by', 'reads', 'json', 'assumed', 'embedded', 'suppressions'), (3, 4, 5, 9, 10, 11, 12, 13, 14, 17, 19), False, True, False): _m76,
-    (('path', 'is_key', 'value', 'line', 'col'), (), True, True, False): _m77,
-    (('path', 'kind', 'files', 'dirs', 'patches', 'inline', 'targets', 'helm_charts', 'charts', 'refs', 'images', 'changes'), (2, 3, 4, 5, 6, 8, 9, 10), False, False, False): _m78,
-    (('path', 'line', 'col', 'note', 'disk', 'detail'), (), True, True, False): _m79,
-    (('path', 'line', 'col', 'rule', 'message', 'fix', 'workload', 'cause', 'risk_override', 'kind_override', 'enabled_by', 'edits', 'related', 'rendered_from', 'value_edit', 'unmapped'), (), True, True, False): _m80,
-    (('path', 'line', 'message', 'level'), (), True, True, False): _m81,
-    (('path', 'text', 'mode', 'loc', 'pattern', 'replace', 'global_', 'source', 'line_locs', 'address'), (), True, True, False): _m82,
-    (('path', 'what', 'unless', 'source', 'via'), (), True, False, False): _m83,
-    (('place', 'intents', 'edits', 'after'), (), True, False, False): _m84,
-    (('port', 'target', 'loc'), (), True, True, False): _m85,
-    (('port', 'title'), (), True, True, False): _m86,
-    (('principal', 'line', 'text', 'file', 'only', 'blanked'), (), True, True, False): _m87,
-    (('raw', 'name', 'group'), (), True, True, False): _m88,
-    (('real_dir', 'display_dir', 'stack', 'reads', 'env', 'done', 'written', 'kept'), (3, 4, 5, 6, 7), False, False, False): _m89,
-    (('root', 'failures', 'helm'), (), True, False, False): _m90,
-    (('root', 'rules', 'results', 'problems', 'sources', 'files_scanned', 'stdin', 'suppressed', 'baselined', 'out_of_context', 'linked'), (2, 3, 4, 9, 10), False, False, False): _m91,
-    (('rule', 'result', 'workload', 'intents'), (), False, False, False): _m92,
-    (('run_as_non_root', 'run_as_user', 'seccomp', 'apparmor', 'selinux_type', 'selinux_user', 'selinux_role', 'host_process', 'proc_mount', 'capabilities', 'fs_group', 'fs_group_change_policy'), (), True, True, False): _m93,
-    (('secret_key', 'marker', 'file', 'target', 'settings', 'unknown', 'mounts', 'under', 'source', 'sources'), (), True, False, False): _m94,
-    (('service', 'loc', 'args', 'env', 'image', 'via', 'config', 'files', 'env_imported', 'image_args', 'config_args', 'mounted', 'before', 'env_args', 'homes', 'launcher'), (6,), True, False, False): _m95,
-    (('service', 'main', 'dropins', 'stock', 'defaults', 'package'), (), True, False, False): _m96,
-    (('service', 'stacks', 'apps', 'config_file', 'token_env'), (), True, False, False): _m97,
-    (('setting', 'field', 'item', 'title'), (), True, True, False): _m98,
-    (('setting', 'field', 'title'), (), True, True, False): _m99,
-    (('setting', 'field', 'value', 'title'), (), True, True, False): _m100,
-    (('setting', 'title'), (), True, True, False): _m101,
-    (('shown', 'commands', 'holder', 'arguments'), (), False, False, False): _m102,
-    (('source', 'new_text', 'applied', 'skipped'), (2, 3), False, False, False): _m103,
-    (('source', 'target', 'kind', 'read_only', 'loc', 'path', 'entry', 'spec'), (), True, True, False): _m104,
-    (('stage', 'sources', 'steps', 'loc', 'chmod'), (), True, True, False): _m105,
-    (('standard', 'id', 'title', 'level', 'exact'), (), True, True, False): _m106,
-    (('start', 'end', 'text'), (), True, True, False): _m107,
-    (('start', 'text', 'origin'), (), False, False, False): _m108,
-    (('start_line', 'start_col', 'end_line', 'end_col', 'text'), (), True, True, False): _m109,
-    (('state', 'loc', 'switch', 'word', 'known'), (), True, False, False): _m110,
-    (('switch', 'credential', 'unless', 'source', 'listeners', 'sources'), (), True, False, False): _m111,
-    (('switch', 'what', 'source', 'default_on', 'off'), (), True, False, False): _m112,
-    (('text', 'defaulted', 'from_env'), (), True, True, False): _m113,
-    (('text', 'loc', 'dynamic', 'start', 'indent', 'folds', 'substitutions'), (), True, True, False): _m114,
-    (('text', 'loc', 'file', 'source', 'base'), (), True, True, False): _m115,
-    (('text', 'loc', 'source', 'statement', 'words', 'whole_write', 'defaulted'), (), True, True, False): _m116,
-    (('text', 'locate', 'shown'), (), True, False, False): _m117,
-    (('text', 'report', 'found'), (2,), False, False, False): _m118,
-    (('title', 'own_user'), (), True, True, False): _m119,
-    (('unsafe', 'user', 'user_set'), (), True, False, False): _m120,
-    (('url', 'loc', 'kind', 'checksum', 'ref'), (), True, True, False): _m121,
-    (('value', 'loc', 'explicit', 'path', 'origin'), (), True, True, False): _m122,
-    (('value', 'loc', 'how', 'word'), (), True, False, False): _m123,
-    (('value', 'loc', 'path'), (), True, True, False): _m124,
-    (('values', 'set', 'chart_values', 'script'), (), True, False, False): _m125,
-    (('why', 'when', 'images', 'source', 'sources'), (), True, False, False): _m126,
+    (('caller', 'name', 'value', 'port', 'env'), (), True, True, False): _m4,
+    (('code', 'line', 'col', 'title', 'workload', 'left'), (), False, False, False): _m5,
+    (('code', 'slug', 'severity', 'message', 'formats', 'check', 'doc', 'fix', 'tags', 'since', 'security_severity', 'file_check', 'module', 'risk_level', 'kind', 'finding_kinds', 'kinds_reported', 'contexts', 'checklist', 'params', 'opt_in', 'scan_wide', 'fix_unsafe_when', 'services'), (), True, False, False): _m6,
+    (('command', 'stdin', 'word', 'inline'), (), True, True, False): _m7,
+    (('command', 'url', 'output'), (), True, True, False): _m8,
+    (('container', 'runs', 'args_env', 'source'), (), True, False, False): _m9,
+    (('container_port', 'loc', 'host_ip', 'host_port', 'protocol', 'published', 'path', 'spec', 'spec_ip', 'spec_editable', 'name'), (), True, True, False): _m10,
+    (('context', 'dockerfile', 'loc', 'target'), (), True, True, False): _m11,
+    (('context', 'loc', 'os', 'host_users', 'volumes', 'annotations', 'containers', 'volumes_path', 'context_path'), (), True, True, False): _m12,
+    (('dangerous', 'loc', 'word', 'env'), (), True, False, False): _m13,
+    (('default', 'on', 'off', 'source'), (), True, False, False): _m14,
+    (('doc', 'path', 'at', 'templated'), (), True, False, False): _m15,
+    (('edit', 'why'), (), True, True, False): _m16,
+    (('env', 'files', 'dropins', 'classes', 'stock', 'defaults', 'sources'), (), True, False, False): _m17,
+    (('env', 'flags', 'cwd', 'format', 'source'), (), True, False, False): _m18,
+    (('flag', 'env', 'config', 'values', 'mount', 'unless', 'with_', 'contains', 'arg', 'squash', 'prefixes', 'other_than', 'local', 'without', 'peer'), (), True, False, False): _m19,
+    (('flags', 'env', 'config', 'default', 'source', 'written_by'), (), True, False, False): _m20,
+    (('format', 'workloads'), (), False, False, False): _m21,
+    (('host', 'target', 'loc', 'path', 'permissions'), (), True, True, False): _m22,
+    (('how', 'loc', 'port', 'outside'), (), True, True, False): _m23,
+    (('id', 'description', 'match', 'facts'), (), True, True, False): _m24,
+    (('id', 'description', 'source', 'host_paths', 'commands', 'args', 'writes', 'needs'), (), True, True, False): _m25,
+    (('id', 'level', 'versions', 'overrides'), (), True, False, False): _m26,
+    (('id', 'name', 'code', 'what', 'source'), (), True, False, False): _m27,
+    (('id', 'name', 'kind', 'gives', 'commands', 'modules', 'scripts', 'image_patterns', 'recognize_source', 'images', 'listeners', 'auth_default', 'auth_on', 'auth_off', 'auth_source', 'dangerous', 'model_stores', 'owner', 'data_store', 'packages', 'family', 'settings', 'more_sources', 'underscores', 'config_file', 'options_source', 'auth_maybe', 'runtime_formats', 'runtime_runs', 'runtime_source', 'presets', 'auth_sources', 'auth_on_wins', 'releases', 'global_options', 'any_before', 'no_value', 'auth_known', 'image_only', 'args_env', 'args_flag', 'writes', 'token', 'chart_values', 'not_connected', 'not_connected_source'), (), True, False, False): _m28,
+    (('index', 'name', 'directory', 'values', 'line'), (3,), False, False, False): _m29,
+    (('installed', 'password_set', 'settings', 'blocks', 'rejected', 'copied', 'absent', 'config'), (5,), True, True, False): _m30,
+    (('intents', 'safety', 'user', 'chosen'), (), True, True, False): _m31,
+    (('item', 'title'), (), True, True, False): _m32,
+    (('key', 'disk', 'shown', 'rendered', 'files', 'values', '_align', 'archive', 'member', 'source', 'chart', 'defines'), (), False, False, False): _m33,
+    (('key', 'key_loc', 'value', 'locs'), (), True, True, False): _m34,
+    (('keys', 'read', 'pod', 'level', 'alt', 'within', 'windows', 'group', 'annotation'), (), True, True, False): _m35,
+    (('keyword', 'value', 'loc'), (), True, True, False): _m36,
+    (('kind', 'name', 'namespace', 'loc'), (), True, True, False): _m37,
+    (('kind', 'name', 'namespace', 'role_kind', 'role_name', 'subjects', 'loc', 'role_loc', 'path'), (), True, True, False): _m38,
+    (('kind', 'name', 'namespace', 'rules', 'loc', 'path', 'labels', 'aggregation', 'aggregated'), (), True, True, False): _m39,
+    (('kind', 'name', 'namespace', 'selector', 'ports', 'loc', 'operator', 'route', 'default_memory', 'gateways', 'via', 'completed'), (), True, True, False): _m40,
+    (('level', 'version', 'namespaces'), (), True, False, False): _m41,
+    (('line', 'col', 'file'), (), True, True, False): _m42,
+    (('line', 'col', 'targets', 'rules', 'used'), (4,), False, False, False): _m43,
+    (('listener', 'port', 'bind'), (), True, False, False): _m44,
+    (('loader', 'at', 'text'), (), True, False, False): _m45,
+    (('loc', 'how', 'title', 'words', 'statement', 'whole_step'), (), True, True, False): _m46,
+    (('loc', 'ip', 'token', 'password', 'allow_root'), (), True, True, False): _m47,
+    (('loc', 'keyword', 'value', 'new', 'title'), (), True, True, False): _m48,
+    (('loc', 'old', 'new', 'title', 'before'), (), True, True, False): _m49,
+    (('loc', 'title'), (), True, True, False): _m50,
+    (('loc', 'title', 'count'), (), True, True, False): _m51,
+    (('login', 'uid', 'home', 'owns', 'sudo', 'home_dir'), (), True, True, False): _m52,
+    (('mount', 'title'), (), True, True, False): _m53,
+    (('name', 'base', 'from_loc', 'parent', 'index', 'instructions', 'env', 'env_vars', 'user', 'entrypoint', 'cmd', 'cmd_inst', 'entrypoint_inst', 'ports', 'steps', 'step_dirs', 'stage_copies', 'image_uses', 'files', 'cmd_set_here', 'base_loc', 'base_resolved', 'downloads', 'modes', 'owners', 'copied_in', 'workdir', 'copies', 'scripts', 'shell', 'looked', 'bases'), (5, 6, 7, 13, 14, 15, 16, 17, 18, 22, 23, 24, 25, 27, 28, 29, 30, 31), False, False, False): _m54,
+    (('name', 'docs', 'kind', 'partial'), (1,), False, False, False): _m55,
+    (('name', 'images', 'scripts', 'args_env', 'config', 'sources', 'user_env'), (), True, False, False): _m56,
+    (('name', 'kind', 'loc', 'path', 'claim', 'owner_kept', 'modes'), (), True, True, False): _m57,
+    (('name', 'label', 'format', 'path', 'anchor', 'node_path', 'partial', 'whole', 'image', 'user', 'run_as_non_root', 'privileged', 'allow_privilege_escalation', 'cap_add', 'cap_drop', 'read_only_rootfs', 'host_network', 'host_pid', 'host_ipc', 'host_userns', 'seccomp', 'apparmor', 'selinux', 'security_opts', 'memory_limit', 'system_paths', 'mounts', 'devices', 'ports', 'env', 'env_imports', 'start_env', 'build_args', 'entrypoint', 'command', 'process', 'privilege_drop', 'neighbours', 'build_steps', 'all_build_steps', 'files', 'copy_modes', 'stage_copies', 'copied_in', 'copy_owners', 'build', 'base_image', 'runnable', 'group', 'publish_all', 'pod_labels', 'exposed_by', 'backends', 'host_callers', 'extends_depth', 'own', 'pod', 'sysctls', 'probe_hosts', 'container_list', 'namespace', 'pod_purpose', 'pulls', 'downloads', 'documentation', 'serving_format', 'workdir', 'words_in_text', 'no_fix'), (), True, True, True): _m58,
+    (('name', 'loc', 'owner', 'resolved'), (), True, True, False): _m59,
+    (('name', 'namespace', 'automount', 'loc', 'path', 'secrets'), (), True, True, False): _m60,
+    (('name', 'namespace', 'type', 'entries', 'encoded', 'loc', 'readers', 'aliases', 'applied_with'), (), True, True, False): _m61,
+    (('name', 'negated'), (), True, True, False): _m62,
+    (('name', 'port', 'source', 'port_flags', 'port_env', 'port_config', 'bind_flags', 'bind_env', 'bind_config', 'bind_all_flags', 'bind_all_env', 'bind_bare', 'bind_means', 'default_bind', 'bind_own_address', 'gives', 'requires', 'off', 'auth', 'tunnel', 'sources', 'reached_through_host'), (11, 12), True, False, False): _m63,
+    (('name', 'source', 'entrypoint', 'cmd', 'runs', 'passes_args', 'env', 'config', 'config_path', 'sources', 'tags', 'only_commands', 'args_env', 'script_env', 'port_env', 'workdir'), (6, 7, 13), True, False, False): _m64,
+    (('name', 'start', 'end', 'args', 'source', 'rows', 'heredocs', 'index'), (6,), False, False, False): _m65,
+    (('name', 'summary', 'kinds', 'select', 'ignore', 'contexts', 'formats', 'build'), (5,), True, False, False): _m66,
+    (('name', 'value', 'loc', 'path', 'dynamic', 'defaulted', 'written', 'env_file', 'private'), (), True, True, False): _m67,
+    (('name', 'value', 'source', 'entry', 'note'), (), True, True, False): _m68,
+    (('names', 'uids', 'groups'), (), True, True, False): _m69,
+    (('node', 'path', 'meta', 'context', 'singles', 'volumes', 'workflow', 'names', 'defaults', 'knative', 'image', 'outside', 'shared', 'role', 'run_as'), (), True, False, False): _m70,
+    (('on', 'what', 'source'), (), True, False, False): _m71,
+    (('op', 'target'), (), True, True, False): _m72,
+    (('owner', 'namespace', 'service_account', 'automount', 'anchor', 'containers', 'account', 'grants', 'services', 'needs_token', 'projected_token', 'no_setting', 'fragment'), (), True, True, False): _m73,
+    (('packages', 'versions', 'source', 'newer', 'rejects', 'rejects_source'), (), True, False, False): _m74,
+    (('path', 'base', 'select', 'extend_select', 'ignore', 'severity', 'exclude', 'fail_on', 'fix_user', 'per_file_ignores', 'contexts', 'render', 'render_failures', 'helm_values', 'helm_set', 'profile', 'pss_version', 'pss_namespaces', 'require_digest', 'helm_value_files', 'baseline', 'report_unused_ignores', '_specs'), (22,), True, False, False): _m75,
+    (('path', 'display', 'hint', 'explicit', 'options', 'covers'), (), True, True, False): _m76,
+    (('path', 'format', 'text', 'workloads', 'directives', 'services', 'cross_document', '_labels', 'disk_path', 'problems', 'roles', 'bindings', 'accounts', 'pods', 'secrets', 'origins', 'applied_by', 'reads', 'json', 'assumed', 'embedded', 'suppressions'), (3, 4, 5, 9, 10, 11, 12, 13, 14, 17, 19), False, True, False): _m77,
+    (('path', 'is_key', 'value', 'line', 'col'), (), True, True, False): _m78,
+    (('path', 'kind', 'files', 'dirs', 'patches', 'inline', 'targets', 'helm_charts', 'charts', 'refs', 'images', 'changes', 'affixes'), (2, 3, 4, 5, 6, 8, 9, 10), False, False, False): _m79,
+    (('path', 'line', 'col', 'note', 'disk', 'detail'), (), True, True, False): _m80,
+    (('path', 'line', 'col', 'rule', 'message', 'fix', 'workload', 'cause', 'risk_override', 'kind_override', 'enabled_by', 'edits', 'related', 'rendered_from', 'value_edit', 'unmapped'), (), True, True, False): _m81,
+    (('path', 'line', 'message', 'level'), (), True, True, False): _m82,
+    (('path', 'text', 'mode', 'loc', 'pattern', 'replace', 'global_', 'source', 'line_locs', 'address'), (), True, True, False): _m83,
+    (('path', 'what', 'unless', 'source', 'via'), (), True, False, False): _m84,
+    (('place', 'intents', 'edits', 'after'), (), True, False, False): _m85,
+    (('port', 'target', 'loc'), (), True, True, False): _m86,
+    (('port', 'title'), (), True, True, False): _m87,
+    (('principal', 'line', 'text', 'file', 'only', 'blanked'), (), True, True, False): _m88,
+    (('raw', 'name', 'group'), (), True, True, False): _m89,
+    (('real_dir', 'display_dir', 'stack', 'reads', 'env', 'done', 'written', 'kept'), (3, 4, 5, 6, 7), False, False, False): _m90,
+    (('root', 'failures', 'helm'), (), True, False, False): _m91,
+    (('root', 'rules', 'results', 'problems', 'sources', 'files_scanned', 'stdin', 'suppressed', 'baselined', 'out_of_context', 'linked'), (2, 3, 4, 9, 10), False, False, False): _m92,
+    (('rule', 'result', 'workload', 'intents'), (), False, False, False): _m93,
+    (('run_as_non_root', 'run_as_user', 'seccomp', 'apparmor', 'selinux_type', 'selinux_user', 'selinux_role', 'host_process', 'proc_mount', 'capabilities', 'fs_group', 'fs_group_change_policy'), (), True, True, False): _m94,
+    (('secret_key', 'marker', 'file', 'target', 'settings', 'unknown', 'mounts', 'under', 'source', 'sources'), (), True, False, False): _m95,
+    (('service', 'loc', 'args', 'env', 'image', 'via', 'config', 'files', 'env_imported', 'image_args', 'config_args', 'mounted', 'before', 'env_args', 'homes', 'launcher'), (6,), True, False, False): _m96,
+    (('service', 'main', 'dropins', 'stock', 'defaults', 'package'), (), True, False, False): _m97,
+    (('service', 'stacks', 'apps', 'config_file', 'token_env'), (), True, False, False): _m98,
+    (('setting', 'field', 'item', 'title'), (), True, True, False): _m99,
+    (('setting', 'field', 'title'), (), True, True, False): _m100,
+    (('setting', 'field', 'value', 'title'), (), True, True, False): _m101,
+    (('setting', 'title'), (), True, True, False): _m102,
+    (('shown', 'commands', 'holder', 'arguments'), (), False, False, False): _m103,
+    (('source', 'new_text', 'applied', 'skipped'), (2, 3), False, False, False): _m104,
+    (('source', 'target', 'kind', 'read_only', 'loc', 'path', 'entry', 'spec'), (), True, True, False): _m105,
+    (('stage', 'sources', 'steps', 'loc', 'chmod'), (), True, True, False): _m106,
+    (('standard', 'id', 'title', 'level', 'exact'), (), True, True, False): _m107,
+    (('start', 'end', 'text'), (), True, True, False): _m108,
+    (('start', 'text', 'origin'), (), False, False, False): _m109,
+    (('start_line', 'start_col', 'end_line', 'end_col', 'text'), (), True, True, False): _m110,
+    (('state', 'loc', 'switch', 'word', 'known'), (), True, False, False): _m111,
+    (('switch', 'credential', 'unless', 'source', 'listeners', 'sources'), (), True, False, False): _m112,
+    (('switch', 'what', 'source', 'default_on', 'off'), (), True, False, False): _m113,
+    (('text', 'defaulted', 'from_env'), (), True, True, False): _m114,
+    (('text', 'loc', 'dynamic', 'start', 'indent', 'folds', 'substitutions'), (), True, True, False): _m115,
+    (('text', 'loc', 'file', 'source', 'base'), (), True, True, False): _m116,
+    (('text', 'loc', 'source', 'statement', 'words', 'whole_write', 'defaulted'), (), True, True, False): _m117,
+    (('text', 'locate', 'shown'), (), True, False, False): _m118,
+    (('text', 'report', 'found'), (2,), False, False, False): _m119,
+    (('title', 'own_user'), (), True, True, False): _m120,
+    (('unsafe', 'user', 'user_set'), (), True, False, False): _m121,
+    (('url', 'loc', 'kind', 'checksum', 'ref'), (), True, True, False): _m122,
+    (('value', 'loc', 'explicit', 'path', 'origin'), (), True, True, False): _m123,
+    (('value', 'loc', 'how', 'word'), (), True, False, False): _m124,
+    (('value', 'loc', 'path'), (), True, True, False): _m125,
+    (('values', 'set', 'chart_values', 'script'), (), True, False, False): _m126,
+    (('why', 'when', 'images', 'source', 'sources'), (), True, False, False): _m127,
 }

@@ -18,9 +18,24 @@ def spec(directory: str) -> Any:
 
     try:
         with open(path, encoding="utf-8", errors="replace") as fh:
-            return pathspec.GitIgnoreSpec.from_lines(fh)
+            lines = list(fh)
     except OSError:
         return None
+    try:
+        return pathspec.GitIgnoreSpec.from_lines(lines)
+    except ValueError:
+        # a pattern git reads as one that never matches (`env\` with its backslash escaping nothing,
+        # git 2.39 `check-ignore`) is refused by pathspec; git goes on with the other lines
+        return pathspec.GitIgnoreSpec.from_lines(line for line in lines if _compiles(pathspec, line))
+
+
+def _compiles(pathspec: Any, line: str) -> bool:
+    """Whether pathspec compiles `line` as a `.gitignore` pattern."""
+    try:
+        pathspec.GitIgnoreSpec.from_lines([line])
+    except ValueError:
+        return False
+    return True
 
 
 def ignored(full: str, is_dir: bool, active: list[tuple[str, Any]]) -> bool:

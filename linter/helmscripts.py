@@ -46,8 +46,12 @@ _MAX = 1 << 20
 # a word that is one variable's value and nothing else: `$(OPTS)` (make; `_COMMAND` ends before its `)`),
 # `${OPTS}`, `$OPTS` (shell)
 _VARIABLE = lazyre.compile(r"\$(\([A-Za-z_][A-Za-z0-9_]*\)?|\{[A-Za-z_][A-Za-z0-9_]*\}|[A-Za-z_][A-Za-z0-9_]*)")
-# the command up to its line's end, a `\` continuing it to the next line
-_COMMAND = lazyre.compile(r"\bhelm\s+(upgrade|install)\b((?:[^\n;&|`)#\\]|\\\r?\n|\\.)*)")
+# the command up to its line's end, a `\` continuing it to the next line; Helm's global flags (the root command's
+# persistent flags, `settings.AddFlags`: `--namespace`/`-n`, `--kube-context`, `--debug`, ...) may come before the
+# verb, as cobra reads them (helm/helm@f64e968403b50a0d98b1aff0c24bbd94c924e9aa cmd/helm/root.go;
+# roboflow/inference's README: `helm --namespace infer upgrade --create-namespace --install ...`)
+_COMMAND = lazyre.compile(r"\bhelm((?:[ \t]+-[^\s;&|`)#\\]*(?:[ \t]+(?!-|upgrade\b|install\b)[^\s;&|`)#\\]+)?)*)"
+                          r"\s+(upgrade|install)\b((?:[^\n;&|`)#\\]|\\\r?\n|\\.)*)")
 # `helm install`/`upgrade`/`template` flags that take a value (helm v3.17 `helm install --help`, the
 # global flags too); any other flag is a switch, or written `--flag=value`
 _VALUED = frozenset({"-f", "--values", "--set", "--set-string", "--set-file", "--set-json", "--set-literal",
@@ -132,7 +136,7 @@ def _helm_lines(path: str, stamp: tuple[int, int] | None) -> tuple[tuple[str, st
         return ()
     if "helm" not in raw:
         return ()
-    return tuple((m.group(1), CONTINUED.sub(" ", m.group(2)), raw.count("\n", 0, m.start()) + 1)
+    return tuple((m.group(2), CONTINUED.sub(" ", m.group(1) + m.group(3)), raw.count("\n", 0, m.start()) + 1)
                  for m in _COMMAND.finditer(raw))
 
 

@@ -1,29 +1,38 @@
 """The Kubernetes manifests a shell script applies from a heredoc: `cat <<EOF | kubectl apply -f -`,
-`kubectl apply -f - <<EOF`, `oc create -f - <<'EOF'`.
+`kubectl apply -f - <<EOF`, `oc create -f - <<'EOF'`, `cat <<'EOF' | envsubst | kubectl apply -f -`; in a shell
+script, or in a CI configuration's script: a GitHub workflow's `run: |` step, a GitLab CI job's `script: |`
+or `- |` line (`in_workflow`).
 
 Teams deploy with such scripts (`scripts/deploy.sh`); what kubectl reads from its standard input is a
 YAML stream like any manifest file (`kubectl apply -f -`: "-" is stdin, kubernetes/kubectl
 pkg/cmd/util/resource filename options), so it is checked as one, at the script's own lines:
 `stream` gives the script's text with every line blanked but those of such heredoc bodies, each body
-opened by a `---` on its command's line, so that a node's line and column are the script's (a `<<-`
-body loses its leading tabs, as the shell strips them: its columns are those of the stripped line).
+opened by a `---` on its command's line, so that a node's line is the script's (a `<<-` body loses
+its leading tabs, as the shell strips them: `stripped` says how many columns each line lost, which are
+added back to each node's column, so that its column is the script's too).
 
 In an unquoted heredoc (`<<EOF`) the shell expands `$VAR`, `${VAR}` and `$(...)` before kubectl reads
 the text: such a value is the deployer's, not known here, and is left as written (the Kubernetes
 reader takes a `$` value as unknown: an image `${IMAGE}` is not a pinned or unpinned literal); with a
-quoted delimiter (`<<'EOF'`, `<<"EOF"`, `<<\\EOF`) nothing is expanded. Only `apply` and `create` (and
-`replace`) read manifests to run them: `kubectl delete -f -` or `cat > pod.yaml <<EOF` runs nothing.
+quoted delimiter (`<<'EOF'`, `<<"EOF"`, `<<\\EOF`) nothing is expanded. A heredoc piped through `envsubst`
+on its way (`cat <<'EOF' | envsubst | kubectl apply -f -`, `envsubst <<EOF | kubectl apply -f -`) is read
+the same, its `$VARIABLE`/`${VARIABLE}` references being the environment's values (`_substitutes`).
+Only `apply` and `create` (and `replace`) read manifests to run them: `kubectl delete -f -`,
+`kubectl apply --dry-run=client -f -` or `cat > pod.yaml <<EOF` runs nothing.
 """
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from glmlint import lazyre
 
-_CLIS = frozenset({"kubectl", "oc", "microk8s.kubectl", "k3s"})
+_CLIS = frozenset({"kubectl", "oc", "microk8s.kubectl", "k3s", "microk8s", "minikube"})
+_WRAPPERS = frozenset({"k3s", "microk8s"})  # run kubectl as their `kubectl` subcommand
 _VERBS = frozenset({"apply", "create", "replace"})
 # the cheap test a script passes before its commands are read
-_MARKER = lazyre.compile(r"\b(?:kubectl|oc|k3s)\b[^\n]*\b(?:apply|create|replace)\b")
+_MARKER = lazyre.compile(r"\b(?:kubectl|oc)\b[^\n]*\b(?:apply|create|replace)\b")
+_EXPRESSION = re.compile(r"\$\{\{.*?\}\}")  # a GitHub Actions expression, `${{ env.IMAGE }}`
 # a heredoc operator (not a here-string `<<<`) and its delimiter word
 _OPERATOR = re.compile(r"(?<!<)<<(-?)[ \t]*(?:'([^'\n]*)'|\"([^\"\n]*)\"|(\\?[^\s;&|<>()'\"]+))(?!<)")
 # `kubectl` flags that take a value (the global ones and those of apply/create a script writes), so that the
@@ -38,10 +47,15 @@ class Heredoc:
     """One heredoc body a script feeds to `kubectl apply -f -`: its 1-based first and last lines (the
     delimiter's line excluded), the command line, whether the shell expands it, whether `<<-`."""
 
-    __slots__ = ("first", "last", "command", "expanded", "tabs")
+    __slots__ = ("first", "last", "command", "expanded", "tabs", "shell", "names")
 
-    def __init__(self, first: int, last: int, command: str, expanded: bool, tabs: bool) -> None:
+    def __init__(self, first: int, last: int, command: str, expanded: bool, tabs: bool, shell: bool = False,
+                 names: frozenset[str] | None = frozenset()) -> None:
         self.first, self.last, self.command, self.expanded, self.tabs = first, last, command, expanded, tabs
+        self.shell = shell  # the shell expands its `$VAR`, `${VAR}`, `$(...)`, backquotes (an unquoted delimiter)
+        # what `envsubst` replaces on the way: the `$VARIABLE`/`${VARIABLE}` references of these names, of
+        # every name (None), of none (empty: no envsubst)
+        self.names = names
 
 
 def applied(text: str) -> list[Heredoc]:
@@ -60,9 +74,12 @@ def applied(text: str) -> list[Heredoc]:
     seen: set[int] = set()
     for cmd in cmds:
         verb = _verb(cmd)
-        if verb is None or not cmd.stdin_lines or not _reads_stdin(cmd):
+        if verb is None or not _reads_stdin(cmd) or _dry_run(cmd):
             continue
-        first = cmd.stdin_lines[0].line
+        fed, names = _fed(cmd)
+        if fed is None:
+            continue
+        first = fed.stdin_lines[0].line
         if first in seen or first < 2 or first > len(lines):
             continue
         got = _OPERATOR.search(lines[first - 2])
@@ -70,7 +87,7 @@ def applied(text: str) -> list[Heredoc]:
             continue
         dash, single, double, bare = got.groups()
         word = single if single is not None else double if double is not None else bare.lstrip("\\")
-        expanded = single is None and double is None and not bare.startswith("\\")
+        shell = single is None and double is None and not bare.startswith("\\")
         last = first - 1
         end = None
         for k in range(first - 1, len(lines)):
@@ -82,8 +99,77 @@ def applied(text: str) -> list[Heredoc]:
         if end is None:
             continue  # no closing delimiter: the shell reads to the end (a broken script); left alone
         seen.add(first)
-        out.append(Heredoc(first, last, f"{cmd.argv[0].text.rsplit('/', 1)[-1]} {verb}", expanded, bool(dash)))
+        prog = cmd.argv[0].text.rsplit("/", 1)[-1]
+        label = f"{prog} kubectl {verb}" if prog in _WRAPPERS or prog == "minikube" else f"{prog} {verb}"
+        out.append(Heredoc(first, last, label, shell or names != frozenset(),
+                           bool(dash), shell, names))
     return out
+
+
+def _fed(cmd: Any) -> tuple[Any, frozenset[str] | None]:
+    """The command that reads the heredoc whose text reaches `cmd`'s standard input (itself, or `envsubst`
+    before it in the pipeline), and the names `envsubst` substitutes on the way (`_substitutes`; empty:
+    none); (None, empty) if none."""
+    if cmd.stdin_lines:
+        return cmd, frozenset()
+    before = cmd.upstream[-1] if cmd.upstream else None
+    names = _substitutes(before) if before is not None and before.name == "envsubst" and before.stdin_lines \
+        else frozenset()
+    return (before, names) if names != frozenset() else (None, frozenset())
+
+
+def _substitutes(cmd: Any) -> frozenset[str] | None:
+    """What `envsubst` or `envsubst SHELL-FORMAT` replaces (GNU gettext-runtime 0.22.5 envsubst(1)): standard
+    input copied to standard output with its `$VARIABLE`/`${VARIABLE}` references replaced by the
+    environment's values, every one (None), or those SHELL-FORMAT references (their names). Empty: not so
+    (`-v`/`--variables` prints the names SHELL-FORMAT references, standard input ignored; `-h`/`-V`, or an
+    option another envsubst reads, a8m/envsubst's `-no-unset`)."""
+    words = [w.text for w in cmd.args]
+    if words[:1] == ["--"]:
+        words = words[1:]
+    if not words:
+        return None
+    if len(words) == 1 and not words[0].startswith("-"):
+        return frozenset(a or b for a, b in _REFERENCE.findall(words[0])) or frozenset({""})
+    return frozenset()
+
+
+def unknown_values(stream: str, docs: list[Heredoc]) -> str:
+    """`stream` (`stream`, `in_workflow`) with what the shell or `envsubst` replaces in each heredoc (`$VAR`,
+    `${VAR}`, `$(...)`, backquotes; `envsubst`'s references; a workflow's `${{ expr }}`, which GitHub replaces
+    first) written as a plain word of the same length (`_placeholder`):
+    a value not known here, as the text before it is (a `$` value), but one YAML reads anywhere (`{app: ${APP}}`
+    is no YAML until the shell fills it in)."""
+    lines = stream.split("\n")
+    for doc in docs:
+        for k in range(doc.first - 1, min(doc.last, len(lines))):
+            line = _EXPRESSION.sub(_placeholder, lines[k]) if "${{" in lines[k] else lines[k]  # (GitHub's, first)
+            if doc.shell:
+                line = _EXPANSION.sub(lambda m: m.group() if m.group().startswith("\\") else _placeholder(m), line)
+            if doc.names != frozenset():
+                line = _REFERENCE.sub(lambda m: _placeholder(m) if doc.names is None or (m.group(1) or m.group(2))
+                                      in doc.names else m.group(), line)  # type: ignore[operator]
+            lines[k] = line
+    return "\n".join(lines)
+
+
+def _placeholder(m: re.Match[str]) -> str:
+    """`$NAME` padded to the reference's length (`${APP}` -> `$APP__`), `$` and underscores for another expansion."""
+    text = m.group()
+    name = _NAME.match(text)
+    head = "$" + name.group(1) if name is not None else "$"
+    return head + "_" * (len(text) - len(head))
+
+
+_NAME = re.compile(r"^\$\{?([A-Za-z_][A-Za-z0-9_]*)")
+
+
+# what the shell expands in an unquoted heredoc (POSIX XCU 2.7.4: parameter expansion, command substitution,
+# arithmetic expansion; a backslash keeps `$` and a backquote as they are), one line at a time
+_EXPANSION = re.compile(r"\\[$`\\]|\$\{[^}\n]*\}|\$\(\([^\n]*?\)\)|\$\([^()\n]*(?:\([^()\n]*\)[^()\n]*)*\)|`[^`\n]*`"
+                        r"|\$[A-Za-z_][A-Za-z0-9_]*|\$[0-9@*#?$!-]")
+# a reference envsubst replaces (gettext envsubst.c: `$NAME`, `${NAME}`)
+_REFERENCE = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}|\$([A-Za-z_][A-Za-z0-9_]*)")
 
 
 def _verb(cmd: object) -> str | None:
@@ -91,10 +177,15 @@ def _verb(cmd: object) -> str | None:
     if not argv or argv[0].text.rsplit("/", 1)[-1] not in _CLIS:
         return None
     args = [w.text for w in argv[1:]]
-    if argv[0].text.rsplit("/", 1)[-1] == "k3s":
+    prog = argv[0].text.rsplit("/", 1)[-1]
+    if prog in _WRAPPERS:  # `k3s kubectl ...`, `microk8s kubectl ...`: kubectl with the words after it
         if not args or args[0] != "kubectl":
             return None
         args = args[1:]
+    elif prog == "minikube":  # `minikube kubectl -- ...`: kubectl with the words after `--`
+        if not args or args[0] != "kubectl" or "--" not in args:
+            return None  # (without `--` minikube reads the options as its own: minikube.sigs.k8s.io/docs/commands/kubectl)
+        args = args[args.index("--") + 1:]
     k = 0
     while k < len(args):
         a = args[k]
@@ -108,6 +199,21 @@ def _verb(cmd: object) -> str | None:
     return None
 
 
+def _dry_run(cmd: object) -> bool:
+    """`--dry-run`, `--dry-run=client|server` (or a true boolean): kubectl sends nothing to persist; a value it
+    does not take stops it (kubernetes/kubectl v0.36.3 = 73fdc7a3 pkg/cmd/util/helpers.go `AddDryRunFlag`, its
+    NoOptDefVal "unchanged" read as client, and `GetDryRunStrategy`). `--dry-run=none` (or a false boolean)
+    applies."""
+    for w in getattr(cmd, "args", ()):
+        name, eq, value = w.text.partition("=")
+        if name == "--dry-run" and not (eq and value in _APPLIES):
+            return True
+    return False
+
+
+_APPLIES = frozenset({"none", "0", "f", "F", "false", "FALSE", "False"})  # (Go strconv.ParseBool's false)
+
+
 def _reads_stdin(cmd: object) -> bool:
     """`-f -`, `-f-`, `--filename=-`, `--filename -`; a `-f` last (tree-sitter-bash reads `-f - <<EOF` as
     `-f` then the redirect: `-f` without its value is refused by kubectl, so the `-` is the one written)."""
@@ -119,6 +225,62 @@ def _reads_stdin(cmd: object) -> bool:
             if k + 1 == len(args) or args[k + 1] == "-":
                 return True
     return False
+
+
+def in_workflow(text: str, docs: list[Any]) -> tuple[str, list[Heredoc], dict[int, int]] | None:
+    """The YAML stream kubectl reads from the heredocs of a CI configuration's shell scripts (a GitHub
+    workflow's `run: |` steps that bash or sh runs, a GitLab CI job's `script: |` or its lines written `- |`:
+    `dockerrun.shell_blocks`), padded to the file's lines: (stream, the heredocs at the file's lines, the
+    columns each stream line lost: `stripped`); None without any. A literal block keeps every line of its
+    text as written, less the block's indentation (YAML 1.2.2 §8.1.2), so line k of the script is the
+    block's first line plus k, its columns moved right by the indentation (and by the tabs a `<<-` strips).
+    A folded (`>`), plain or quoted script is not read: its lines are not the file's."""
+    if "<<" not in text or not _MARKER.search(text):
+        return None
+    from glmlint.parsers import yamlnodes as y
+    from glmlint.parsers.dockerrun import shell_blocks
+
+    lines = text.split("\n")
+    out = [""] * len(lines)
+    shifts: dict[int, int] = {}
+    found: list[Heredoc] = []
+    for run in shell_blocks(docs):
+        if getattr(run, "style", "") != "|":
+            continue
+        start, indent = y.content(run, lines)
+        body: list[str] = []
+        for line in lines[start.line - 1:]:
+            if line.strip() and len(line) - len(line.lstrip(" ")) < indent:
+                break  # the next key: the block ends
+            body.append(line[indent:])
+        base = start.line - 1  # the file's 0-based line of the script's first line
+        # GitHub puts each `${{ expr }}`'s value in before the shell reads the script: an unknown word of the
+        # same length here (the stream keeps it as written, a `$` value kubectl's reader leaves unknown)
+        script = _EXPRESSION.sub(lambda m: "$" + "_" * (len(m.group()) - 1), "\n".join(body))
+        for doc_h in applied(script):
+            out[base + doc_h.first - 2] = "---"
+            for k in range(doc_h.first - 1, doc_h.last):
+                row = body[k].rstrip("\r")
+                tabs = len(row) - len(row.lstrip("\t")) if doc_h.tabs else 0
+                out[base + k] = row[tabs:]
+                shifts[base + k] = indent + tabs
+            found.append(Heredoc(base + doc_h.first, base + doc_h.last, doc_h.command, doc_h.expanded, doc_h.tabs,
+                                 doc_h.shell, doc_h.names))
+    return ("\n".join(out), found, shifts) if found else None
+
+
+def stripped(text: str, docs: list[Heredoc]) -> dict[int, int]:
+    """How many leading tabs the shell strips from each line of the `<<-` bodies of `docs` (0-based line ->
+    count; lines that lose none left out): the columns `stream` loses on those lines."""
+    lines = text.split("\n")
+    out: dict[int, int] = {}
+    for doc in docs:
+        if doc.tabs:
+            for k in range(doc.first - 1, doc.last):
+                tabs = len(lines[k]) - len(lines[k].lstrip("\t"))
+                if tabs:
+                    out[k] = tabs
+    return out
 
 
 def stream(text: str, docs: list[Heredoc] | None = None) -> str | None:

@@ -308,6 +308,22 @@ class Port:
 
 
 @dataclass(frozen=True, slots=True)
+class HostCall:
+    """Another container of the file that connects to this one's published port `port` (the host port, as
+    written) through the host (`http://host.docker.internal:9099`, the host gateway's address), not
+    through a network they share: `caller` its label, `name` the variable (`env`) or the program whose
+    argument names the address, `value` the address (`host.docker.internal:9099`, no login). Docker forwards a port published on 127.0.0.1 from the host's loopback
+    only (moby portmapper: the DNAT rule and docker-proxy match that address), which no container
+    reaches: publishing it there cuts the caller off."""
+
+    caller: str
+    name: str
+    value: str
+    port: str
+    env: bool = True
+
+
+@dataclass(frozen=True, slots=True)
 class ServicePort:
     """One port of a Kubernetes Service: `target` is the pod port it sends to (a number or a port name)."""
 
@@ -630,6 +646,11 @@ class Volume:
     # owner (no ReadWriteOnce/ReadWriteOncePod, or `volumeMode: Block`): the kubelet does not give them to the
     # pod's fsGroup (kubernetes pkg/volume/csi/csi_mounter.go `supportsFSGroup`); "" otherwise
     owner_kept: str = ""
+    # a Secret, ConfigMap, projected or downwardAPI volume: the file modes written for it (`defaultMode`,
+    # an item's `mode`); none written: the API server's 0644. The kubelet writes its files root's,
+    # group-owned by the pod's fsGroup when it sets one (then with the group's read bit added:
+    # kubernetes pkg/volume/volume_linux.go `changeFilePermission`, roMask 0440)
+    modes: tuple[int, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -771,6 +792,9 @@ class Workload:
     # vLLM production-stack router's engines, the pods its `--k8s-label-selector` selects): the router checks
     # none, so what they ask for is what its callers must give
     backends: tuple[Workload, ...] = ()
+    # compose: the other services of its file that connect to its published ports through the host
+    # (`HostCall`): a port one of them names is not to be published on 127.0.0.1 only
+    host_callers: tuple[HostCall, ...] = ()
     extends_depth: int = 0  # compose: how many services it `extends` through (0: none); bases are fixed first
     # -- Pod Security Standards facts (Kubernetes; sysctls also compose/`docker run`) ----------
     own: SecurityContext | None = None  # the container's own securityContext, before inheritance (k8s)
@@ -797,6 +821,9 @@ class Workload:
     # its start words stand for values written inside a string (a KubeRay RayService's `serveConfigV2`:
     # a Ray Serve LLM config's `engine_kwargs`), not words of a command line: no fix edits them
     words_in_text: bool = False
+    # why no fix is written for it ("" when one may be): a command line whose CLI takes other options than
+    # the format's (`docker service create`), where a fix's edit would make it refuse the line
+    no_fix: str = ""
 
     def __post_init__(self) -> None:
         # Defaults that need the anchor: absent settings point at it (`_ABSENT`). The absent settings
@@ -971,6 +998,9 @@ class ServiceAccount:
     automount: bool | None  # `automountServiceAccountToken`; None when not written
     loc: Loc
     path: str = ""
+    # the names of the Secrets its `secrets:` lists (core/v1 `ServiceAccount.secrets`): what KServe's storage
+    # initializer reads credentials from (`kubernetes._kserve_reads`)
+    secrets: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -991,6 +1021,9 @@ class Secret:
     readers: tuple[tuple[str, str | None, str], ...] = ()
     # (key, the earlier key whose value a YAML alias gives it: `copy: *pw`): one value written once
     aliases: tuple[tuple[str, str], ...] = ()
+    # a Secret a script creates (`glmlint.kubesecrets`): the files and directories the script applies (absolute),
+    # whose workloads read it as those of its own directory do (`link.nearby_secret_reads`)
+    applied_with: tuple[str, ...] = ()
 
 
 class SecretRead(NamedTuple):
@@ -1001,6 +1034,11 @@ class SecretRead(NamedTuple):
     secret: str  # the Secret's name
     key: str | None  # None: every key (`envFrom`)
     var: str  # the variable it is read as (every key: the prefix before each key's name)
+    # `secret` names a ServiceAccount: the read is of each Secret its `secrets:` lists (`kubernetes.through_accounts`)
+    account: bool = False
+    # of a file in a directory beside the Secret's (`link.nearby_secret_reads`): linked only in the namespace
+    # both write
+    apart: bool = False
 
 
 @dataclass(frozen=True, slots=True)

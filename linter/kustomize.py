@@ -65,6 +65,8 @@ class Kustomization:
     # it changes the objects it builds on (patches, `images:`, `replacements:`, components): what it deploys
     # is not what the kustomization it builds on deploys
     changes: bool = False
+    # its `namePrefix` and `nameSuffix` ("" when not set): the names of what it builds, once its patches ran
+    affixes: tuple[str, str] = ("", "")
 
 
 def read(directory: str) -> Kustomization | None:
@@ -82,6 +84,7 @@ def read(directory: str) -> Kustomization | None:
     doc = docs[0] if docs else None
     k = Kustomization(path, y.text(y.get(doc, "kind")) or "Kustomization")
     k.changes = y.is_map(doc) and any(y.items(y.get(doc, key)) for key in _CHANGES)
+    k.affixes = (y.text(y.get(doc, "namePrefix")) or "", y.text(y.get(doc, "nameSuffix")) or "")
     for entry in y.items(y.get(doc, "images")):
         name = y.text(y.get(entry, "name"))
         if name and y.is_map(entry):
@@ -505,6 +508,7 @@ def _stream(text: str, wrap: str, directory: str, root: str, records: list[dict[
     patches = [(p, k.targets.get(p, ("", ""))) for k in chain for p in k.patches]
     inline = [(k.path, line, text, k.targets.get(line, ("", ""))) for k in chain for line, text in k.inline]
     images = [(k.path, name, at) for k in chain for name, at in k.images]
+    affixes = [k.affixes for k in chain if k.affixes != ("", "")]
     parts: list[tuple[str, Any]] = []
     for doc_text in _split(text):
         try:
@@ -530,7 +534,7 @@ def _stream(text: str, wrap: str, directory: str, root: str, records: list[dict[
                 generated = (conf, by)
         kind = y.text(y.get(doc, "kind")) or ""
         name = y.text(y.get(doc, "metadata", "name")) or ""
-        origin = ResourceOrigin(files, origin_path, root, kind, name, patches, inline, generated, images)
+        origin = ResourceOrigin(files, origin_path, root, kind, name, patches, inline, generated, images, affixes)
         if generated is not None and generated[1] == "HelmChartInflationGenerator":
             origin.chart = charts.find(generated[0], kind, name)
         parts.append((doc_text, origin))
@@ -631,7 +635,7 @@ class _Charts:
                 continue
             if n == name:
                 return doc
-            if n and n in name and best is None:  # a namePrefix/nameSuffix was added
+            if n and best is None and renamed(name, n, [k.affixes for k in self.chain]):
                 best = doc
         return best
 
@@ -670,8 +674,10 @@ class ResourceOrigin:
     def __init__(self, files: YamlFiles, path: str | None, root: str, kind: str, name: str,
                  patches: list[tuple[str, tuple[str, str]]], inline: list[tuple[str, int, str, tuple[str, str]]],
                  generated: tuple[str, str] | None = None,
-                 images: list[tuple[str, str, dict[str, tuple[int, int]]]] | None = None) -> None:
+                 images: list[tuple[str, str, dict[str, tuple[int, int]]]] | None = None,
+                 affixes: list[tuple[str, str]] | None = None) -> None:
         self.files, self.path, self.root = files, path, root
+        self.affixes = affixes or []  # `namePrefix`/`nameSuffix` of the build's kustomizations, outermost first
         self.kind, self.name, self.patches, self.inline = kind, name, patches, inline
         self.generated = generated
         self.images = images or []  # `images:` entries of the build's kustomizations, outermost first
@@ -690,14 +696,14 @@ class ResourceOrigin:
             name = y.text(y.get(doc, "metadata", "name")) or ""
             if name == self.name:
                 return doc
-            if name and name in self.name and best is None:  # a namePrefix/nameSuffix was added
+            if name and best is None and renamed(self.name, name, self.affixes):
                 best = doc
         return best
 
     def _targets(self, target: tuple[str, str]) -> bool:
         """Whether a JSON 6902 patch's `target` can be this resource (a namePrefix is added after)."""
         kind, name = target
-        return (not kind or kind == self.kind) and (not name or name == self.name or name in self.name)
+        return (not kind or kind == self.kind) and (not name or renamed(self.name, name, self.affixes))
 
     def locate(self, node: Node) -> tuple[Place, tuple[Place, ...]] | None:
         from glmlint.parsers import yamlnodes as y
@@ -889,6 +895,30 @@ class ResourceOrigin:
 # the kustomization field of each builtin generator, as `config.kubernetes.io/origin` names it
 _GENERATOR_KEYS = {"HelmChartInflationGenerator": "helmCharts", "ConfigMapGenerator": "configMapGenerator",
                    "SecretGenerator": "secretGenerator"}
+
+
+def renamed(built: str, name: str, affixes: list[tuple[str, str]]) -> bool:
+    """Whether the object a build names `built` can be the one written as `name`: the same name, or with
+    the `namePrefix`es and `nameSuffix`es of some of `affixes` (the build's kustomizations, outermost
+    first) around it. Each kustomization adds its own once its patches ran (its PrefixSuffixTransformer
+    after its PatchTransformer: kubernetes-sigs/kustomize@06b9b691 api/internal/target/
+    kusttarget_configplugin.go `configureBuiltinTransformers`), so an outer prefix is left of an inner one
+    and an outer suffix right of an inner one (`prod-` over `base-`: `prod-base-web`); a name inside
+    another (`web` in `web-db`) is not enough."""
+    if built == name:
+        return True
+    heads = {built}
+    for prefix, _suffix in affixes:  # outermost first: the leftmost prefix
+        if prefix:
+            heads |= {t[len(prefix):] for t in heads if t.startswith(prefix)}
+    for head in heads:
+        tails = {head}
+        for _prefix, suffix in affixes:  # outermost first: the rightmost suffix
+            if suffix:
+                tails |= {t[:-len(suffix)] for t in tails if t.endswith(suffix)}
+        if name in tails:
+            return True
+    return False
 
 
 def _generator_of(made: str, names: list[str]) -> str:

@@ -17,7 +17,7 @@ else at the service, naming the Dockerfile line (see docs/architecture.md).
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
 from glmlint import records
@@ -986,30 +986,42 @@ def linked_pods(pods: list[PodIdentity], path: str, cluster: _Cluster | None) ->
 # those of other directories: `-f` reads one directory's files, and two directories side by side are often
 # two examples, two tests, two projects), read there when a Secret holds a literal no workload of its own
 # file reads (`glmlint.rules.glm013_secret_in_env`): nothing about them is kept in the scan's per-file state,
-# and a file checked alone finds its readers too.
+# and a file checked alone finds its readers too. A directory beside it (`deploy/apps/` beside
+# `deploy/secrets/`, both created by `kubectl apply -R -f deploy/`) is read too, for a workload that names
+# the Secret's own namespace as the Secret does (`SecretRead.apart`): the same object wherever each is
+# applied from; a reader of no written namespace there may be another example's, and is not linked.
 _NEAR_FILES = 200  # at most this many files read beside one Secret's file
+_NEAR_DIRS = 16  # ...and at most this many directories beside its own, each at most `_NEAR_FILES` files
 _NEAR_BYTES = 512 * 1024
-_READS_SECRETS = ("secretKeyRef", "secretRef", "redisPassword")  # a file with none reads no Secret
+# a file with none reads no Secret (KServe's storage initializer reads a predictor's `storageUri` credentials from
+# its ServiceAccount's Secrets: `kubernetes._kserve_reads`)
+_READS_SECRETS = ("secretKeyRef", "secretRef", "redisPassword", "storageUri", "STORAGE_URI")
 
 
-def nearby_secret_reads(disk_path: str, names: set[str]) -> list[Any]:
-    """What the Kubernetes files beside the one at `disk_path` (in its directory, not itself) read of the Secrets
-    named `names` into their workloads' environment (`kubernetes.secret_reads`). Only a file whose text holds one
+def nearby_secret_reads(disk_path: str, names: set[str], accounts: Sequence[Any] = (),
+                        applied: Sequence[str] = (), namespaces: Sequence[str] = ()) -> list[Any]:
+    """What the Kubernetes files beside the one at `disk_path` (in its directory, not itself; and those `applied`
+    names, files or directories, for a script's Secrets: `Secret.applied_with`) read of the Secrets named `names`
+    into their workloads' environment (`kubernetes.secret_reads`), a read through a ServiceAccount named in
+    `names` made a read of the Secrets it lists when it is one of `accounts` (the file's: a KServe predictor's
+    storage initializer, `kubernetes.through_accounts`); with the reads of `namespaces` (those the Secrets write)
+    in the directories beside that one (`_sibling_files`), marked `apart`. Only a file whose text holds one
     of the names is parsed (~0.01 of a corpus scan's time, where every file with a Secret in it was ~0.1 s of 2.8),
     each once a scan (`scan_memo`)."""
     from glmlint.parsers.base import scan_memo
 
     here = os.path.abspath(disk_path)
-    directory = os.path.dirname(here)
-    try:
-        files = sorted(n for n in os.listdir(directory) if n.endswith(_FILE_SUFFIXES))
-    except OSError:
-        return []
+    paths = _yaml_files(os.path.dirname(here))
+    for place in applied:
+        paths.extend(_yaml_files(place) if os.path.isdir(place) else [place])
+    near = set(paths)
+    if namespaces:
+        paths.extend(_sibling_files(os.path.dirname(here)))
     memo = scan_memo("secret_reads")
     out: list[Any] = []
     written: set[str] = set()  # the Secrets another file of the directory writes too
-    for name in files[:_NEAR_FILES]:
-        path = os.path.join(directory, name)
+    elsewhere: set[str] = set()  # ...or of a directory beside it (a reader there may be that one's)
+    for path in dict.fromkeys(paths):
         if path == here:
             continue
         got = memo.get(path) if memo is not None else None
@@ -1022,11 +1034,39 @@ def nearby_secret_reads(disk_path: str, names: set[str]) -> list[Any]:
             got = _secret_reads_of(path, text)
             if memo is not None:
                 memo[path] = got
-        out.extend(r for r in got[0] if r.secret in names)
-        written.update(got[1])
+        if path in near:
+            out.extend(r for r in got[0] if r.secret in names)
+            written.update(got[1])
+        else:  # (beside its directory: a workload of a namespace one of the Secrets writes)
+            out.extend(r._replace(apart=True) for r in got[0] if r.secret in names and r.namespace in namespaces)
+            elsewhere.update(got[1])
+    if accounts and any(r.account for r in out):
+        import glmlint.parsers.kubernetes as kubernetes
+
+        out = kubernetes.through_accounts(out, list(accounts))
     # a Secret of a name another file writes too is not one object of one deployment (a folder of examples,
     # of tests, each with its own `hf` Secret and reader): which one a reader gets is not known
-    return [r for r in out if r.secret not in written]
+    return [r for r in out if r.secret not in written and not r.account and not (r.apart and r.secret in elsewhere)]
+
+
+def _sibling_files(directory: str) -> list[str]:
+    """The YAML and JSON files of the directories beside `directory` (the first `_NEAR_DIRS` by name, not hidden)."""
+    parent = os.path.dirname(directory)
+    try:
+        names = sorted(n for n in os.listdir(parent) if not n.startswith("."))
+    except OSError:
+        return []
+    dirs = [d for d in (os.path.join(parent, n) for n in names) if d != directory and os.path.isdir(d)]
+    return [f for d in dirs[:_NEAR_DIRS] for f in _yaml_files(d)]
+
+
+def _yaml_files(directory: str) -> list[str]:
+    """The YAML and JSON files of `directory` (the first `_NEAR_FILES`, by name)."""
+    try:
+        names = sorted(n for n in os.listdir(directory) if n.endswith(_FILE_SUFFIXES))
+    except OSError:
+        return []
+    return [os.path.join(directory, n) for n in names[:_NEAR_FILES]]
 
 
 def _text_naming(path: str, names: set[str]) -> str | bool | None:
@@ -1057,7 +1097,8 @@ def _secret_reads_of(path: str, text: str) -> tuple[list[Any], set[str]]:
         if not any(kubernetes.is_kubernetes(d) for d in docs):
             return [], set()
         source = kubernetes.parse(path, text, docs, pods=False)
-        return kubernetes.secret_reads(source.workloads, docs), {s.name for s in source.secrets}
+        return (kubernetes.through_accounts(kubernetes.secret_reads(source.workloads, docs), source.accounts),
+                {s.name for s in source.secrets})
     except Exception:  # (a file that is not a manifest glmlint reads: it reads and writes no Secret)
         return [], set()
     finally:

@@ -22,11 +22,20 @@
   `enableIngress: true`, to the head's dashboard port.
 
 Rules ask `reach(workload, port)`; the fix that publishes a compose/`docker run` port on the
-loopback address only is the `PublishLoopback` intent (written by `glmlint.fix.lowering`).
+loopback address only is the `PublishLoopback` intent (written by `glmlint.fix.lowering`), which
+`through_host` says not to offer for a port another container reaches through the host: Docker
+forwards a port published on 127.0.0.1 from the host's loopback only (its DNAT rule matches `-d
+127.0.0.1/32`, a raw rule drops that port's traffic from any other interface: moby 5b0eecd6,
+integration/network/bridge/iptablesdoc/generated/usernet-portmap-lo.md), and a container that calls
+`host.docker.internal` (the host gateway, docs.docker.com "Add entries to container hosts file",
+`--add-host host.docker.internal:host-gateway`; Podman's `host.containers.internal`) arrives on the
+bridge's gateway address, not there.
 """
 from __future__ import annotations
 
+import re
 
+from glmlint import lazyre
 from glmlint.ir import JOINED_NETWORK, ROUTE_KINDS, Format, Loc, Port, Workload, is_all_interfaces
 from glmlint.records import dataclass
 
@@ -124,3 +133,73 @@ def reach(workload: Workload, number: int, *, published_only: bool = False) -> l
                 break
     return out
 
+
+# the names a container reaches the host by, through the bridge's gateway: Docker Desktop's, Linux's with
+# `--add-host host.docker.internal:host-gateway` (docs.docker.com/reference/cli/docker/container/run/#add-host),
+# Podman's (`host.containers.internal`, podman-run(1) `--add-host`), and the default bridge's gateway address
+GATEWAY_NAMES = frozenset({"host.docker.internal", "gateway.docker.internal", "host.containers.internal",
+                           "172.17.0.1"})
+# `scheme://[user@]host:port[/...]`, `host:port` or an option's `--db=host:port`, alone or as an item of a list
+# (`;`, `,`, blanks); the port may be missing (`OLLAMA_HOST=host.docker.internal`, the client's default port)
+_HOST_PORT = lazyre.compile(r"(?:^|//|@|=)([A-Za-z0-9_.-]+)(?::([0-9]{1,5}))?(?:[/?#]|$)")
+_ITEMS = lazyre.compile(r"[\s,;]+")
+# a variable that names a host, and the one beside it that names its port (`DB_HOST` + `DB_PORT`)
+_HOST_VAR = lazyre.compile(r"^(.*?)(?:HOST|HOSTNAME|ADDR|ADDRESS|SERVER)$", re.IGNORECASE)
+ANY_PORT = "*"  # a call through the host whose port is not written: any published port may be the one
+
+
+def host_ports(value: str, aliases: frozenset[str] = frozenset()) -> list[tuple[str, str]]:
+    """The addresses a value connects to through the host's gateway, as (`host:port`, port):
+    `http://host.docker.internal:9099` -> (`host.docker.internal:9099`, `9099`); a gateway without a port
+    (`host.docker.internal`) -> (`host.docker.internal`, `ANY_PORT`); `aliases`: more names for the gateway, a
+    service's `extra_hosts: [llm:host-gateway]`. (Only the address: a URL's login stays out.)"""
+    if not value or ("internal" not in value and "172.17.0.1" not in value and not aliases):
+        return []
+    out = []
+    for item in _ITEMS.split(value.strip()):
+        m = _HOST_PORT.search(item)
+        if m is not None and (m.group(1).lower() in GATEWAY_NAMES or m.group(1) in aliases):
+            out.append((m.group(0).strip("/@=?#"), str(int(m.group(2))) if m.group(2) else ANY_PORT))
+    return out
+
+
+def port_beside(name: str, env: dict[str, str]) -> str | None:
+    """The port the variable beside a host variable names (`DB_HOST` -> `DB_PORT`'s `5432`), else None."""
+    m = _HOST_VAR.match(name)
+    if m is None:
+        return None
+    value = (env.get(m.group(1) + "PORT") or "").strip()
+    return str(int(value)) if value.isdigit() else None
+
+
+def through_host(workload: Workload, port: Port) -> str | None:
+    """Why `port` must stay published beyond the host's loopback: another container reaches it through the
+    host, as a service of the file names it (`host_callers`), or as the service's own docs connect its
+    client (a catalog listener's `reached_through_host`: Open WebUI Pipelines, which Open WebUI in its own
+    container calls at `http://host.docker.internal:9099`); None when nothing does."""
+    called = called_through_host(workload, {port.host_port or ""})
+    if called is not None:
+        return called
+    low, _, high = port.container_port.strip().partition("-")
+    if not low.isdigit() or (high and not high.isdigit()):
+        return None
+    from glmlint.catalog.services import services_on
+
+    for _match, ls in services_on(workload):
+        got = ls.listener.reached_through_host
+        if got is not None and ls.port is not None and int(low) <= ls.port <= int(high or low):
+            return (f"{got[0]}, in a container of its own, connects to it through the host (`{got[1]}`, as its "
+                    f"docs set it up), which a port published on 127.0.0.1 no longer serves: put both on one network "
+                    f"and call it by its name")
+    return None
+
+
+def called_through_host(workload: Workload, ports: set[str]) -> str | None:
+    """Why the host ports `ports` must not go on 127.0.0.1 only: a service of the file names one of them
+    through the host (`host_callers`); None when none does."""
+    for call in workload.host_callers:
+        if call.port in ports or call.port == ANY_PORT:
+            said = f"`{call.name}` names `{call.value}`" if call.env else f"`{call.name}` is given `{call.value}`"
+            return (f"{call.caller} connects to it through the host ({said}), which a port "
+                    f"published on 127.0.0.1 no longer serves: put both on one network and call it by its name")
+    return None

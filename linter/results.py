@@ -363,7 +363,7 @@ def _runner_of(workload: Workload, at: Any) -> Any:
 
 def result_of(source: SourceFile, rule: Rule, finding: Finding, workload: Workload | None) -> Result:
     message = message_of(source, rule, finding, workload)
-    intents = intents_of(finding) if not source.json else ()
+    intents = intents_of(finding) if not source.json and not (workload is not None and workload.no_fix) else ()
     if intents:
         intents = expand(intents, workload)  # in the engine's terms; none when it cannot write them here
     if workload is not None and workload.windows:

@@ -146,7 +146,11 @@ No fix is offered where the start command installs packages (`pip install jupyte
 `apt-get install`; an image whose own start does, Open WebUI Pipelines'): as another uid pip cannot write the image's site-packages and installs under
 `~/.local`, whose `bin` is not on PATH, and apt, apk, yum and dnf refuse; the finding says to install them in
 the image build (an image whose own user owns its Python environment, the Docker Stacks', keeps the fix for
-pip and conda).
+pip and conda). So does a start that generates code into the image's own files (`npx prisma generate`, which
+writes `node_modules/.prisma/client`: AnythingLLM's entrypoint), and one that switches a process to another
+user beside a main program that stays root (Perplexica's `sudo -H -u searxng …` for SearXNG, a `gosu app` step
+before the server): only root switches users (sudo refuses a uid without an /etc/passwd entry), so as another
+uid that step fails.
 Such a uid has no name either: for an
 image whose start asks for one (vLLM: torch's Inductor names its cache with
 `getpass.getuser()`, which raises `KeyError: 'getpwuid(): uid not found'`), the fix
@@ -162,6 +166,11 @@ so does a claim written in the scan with access modes that hold neither ReadWrit
 (a ReadWriteMany model cache shared by replicas on EFS, Filestore or NFS) or with `volumeMode: Block`: a CSI
 driver's default `fsGroupPolicy` gives files to the fsGroup only for a ReadWriteOnce volume, so no fix is
 offered for a container that writes one, and the finding says why (a claim not in the scan gets the fsGroup).
+Nor for a container that mounts a Secret, ConfigMap, projected or downwardAPI volume whose `defaultMode` (or
+an item's `mode`) gives others no read bit (a Kaggle or Hugging Face key with `0400`) while the pod sets no
+`fsGroup`, or that starts a program from one without an execute bit the new uid holds (a start script from a
+ConfigMap with `0700`): the kubelet writes those files root's, group-owned by the pod's fsGroup with only the
+group's read bit added (`changeFilePermission`), so another uid could not read or run them.
 No fix is offered where the new uid could not write what the workload writes at start: a file among the
 image's own code (Open WebUI's `.webui_secret_key` without `WEBUI_SECRET_KEY`), or the data a cataloged
 service keeps (Qdrant's `./storage`, MLflow's `mlflow.db`, Open WebUI's `data`: services.yaml `writes`) in
@@ -219,7 +228,7 @@ import re
 from glmlint.catalog.images import default_user, fact, set_home
 from glmlint.catalog.purposes import purpose_of, under
 from glmlint.catalog.services import program_fact
-from glmlint.ir import Format, Mount, Setting, Workload
+from glmlint.ir import Format, Mount, Setting, User, Workload
 from glmlint.rule import (FIX_USER, Finding, FixSafety, Intent, Kind, Risk, Severity, ensure_item, rule,
                           set_value)
 
@@ -319,6 +328,14 @@ def _advice(workload: Workload, userns: bool) -> tuple[Intent | None, str, bool]
         fix, note, held = None, why, True
     if fix is not None and (why := _kept_claims(workload)):
         # a ReadWriteMany claim (the model cache replicas share): the kubelet leaves its files their owner
+        fix, note, held = None, why, True
+    if fix is not None and (why := _switches_user(workload)):
+        # Perplexica's entrypoint starts SearXNG with `sudo -H -u searxng` beside its root main program: only root
+        # switches users (sudo also refuses a uid with no /etc/passwd entry)
+        fix, note, held = None, why, True
+    if fix is not None and (why := _owner_only_files(workload)):
+        # a Kaggle key mounted from a Secret with `defaultMode: 0400`, a start script from a ConfigMap with
+        # 0700: the kubelet writes them root's, and another uid can neither read nor run them
         fix, note, held = None, why, True
     if fix is not None and (why := _root_owned_writes(workload)):
         # Open WebUI's key file among its code, Qdrant's `./storage`, MLflow's `mlflow.db` where it starts, a
@@ -452,7 +469,13 @@ def _chowned_to(workload: Workload, login: str) -> bool:
 _INSTALLERS = {"pip": ("install",), "pip3": ("install",), "conda": ("install", "create", "update"),
                "mamba": ("install", "create", "update"), "micromamba": ("install", "create", "update"),
                "apt-get": ("install",), "apt": ("install",), "apk": ("add",), "yum": ("install",),
-               "dnf": ("install",), "microdnf": ("install",)}
+               "dnf": ("install",), "microdnf": ("install",),
+               # not a package, but the same write: `prisma generate` writes the client it generates into the
+               # app's `node_modules/.prisma/client` (its default output; Prisma's docs, "Generating Prisma Client"),
+               # the image's own files (AnythingLLM's entrypoint runs `npx prisma generate` before its server)
+               "prisma": ("generate",)}
+# programs that write generated code, not packages, into the image's own directories (messages say so)
+GENERATORS = ("prisma",)
 # those that need root whoever owns the Python environment: the system's packages
 _SYSTEM_INSTALLERS = ("apt-get", "apt", "apk", "yum", "dnf", "microdnf")
 # pip options that put what it installs elsewhere than the environment's site-packages or the user's
@@ -478,11 +501,13 @@ def _installs_at_start(workload: Workload) -> str:
     if got is None:
         return ""
     program, shown = got
-    return (f" (no automatic fix: its start command installs packages (`{shown}`), which "
+    what = "generates code" if program in GENERATORS else "installs packages"
+    return (f" (no automatic fix: its start command {what} (`{shown}`), which "
             f"writes the image's own directories, root's: as another uid "
             + ("pip installs under ~/.local, off PATH, or fails" if program == "pip" or program == "pip3"
                else f"{program} fails")
-            + "; install them in the image build, then run as a non-root user)")
+            + ("; generate it" if program in GENERATORS else "; install them") + " in the image build, then run as a "
+            "non-root user)")
 
 
 def image_installs(workload: Workload) -> tuple[str, str] | None:
@@ -509,6 +534,8 @@ def start_install(workload: Workload, *, owned: bool = False,
         rest = words[1:]
         if program.startswith("python") and rest[:2] == ["-m", "pip"]:
             program, rest = "pip", rest[2:]
+        if program == "npx" and rest[:1] == ["prisma"]:  # npx runs the package's own binary
+            program, rest = "prisma", rest[1:]
         verbs = _INSTALLERS.get(program)
         if verbs is None or owned and program not in _SYSTEM_INSTALLERS:
             continue
@@ -683,7 +710,8 @@ def _in_roots_home(workload: Workload) -> str:
                 f"enter (/root is mode 0700): mount it outside /root, point the program at it (HF_HOME for a "
                 f"Hugging Face cache), then run as a non-root user)")
     where = _runs_from_roots_home(workload)
-    if where and _roots_home(workload, where[1]):
+    # (only a build step on /root itself opens it: `chmod +x /root/entrypoint.sh` leaves /root 0700, field25 F25-18)
+    if where and _roots_home(workload, "/root"):
         return (f" (no automatic fix: {where[0]}, in root's home, which another uid cannot enter (/root is mode "
                 f"0700), so the container could not start its program: install it outside /root (conda's "
                 f"`-p /opt/conda`, an app in /app), then run as a non-root user)")
@@ -869,6 +897,55 @@ def _kept_claims(workload: Workload) -> str:
                     f"ReadWriteOnce one (or a driver with `fsGroupPolicy: File`), so they stay root's and another "
                     f"uid cannot write them; give the directory to the uid (`chown`, an NFS export's owner), then "
                     f"run as a non-root user)")
+    return ""
+
+
+def _switches_user(workload: Workload) -> str:
+    """Why the fix's uid could not start what the container starts, else "": a start command switches a process to
+    another user (`sudo -u searxng ...`, `gosu app`, `su app -c`, `runuser -u`, `setpriv --reuid`) beside a main
+    program that stays root (one that drops root itself is no finding). setuid(2) needs CAP_SETUID, which a
+    non-root process does not hold; sudo, the setuid-root exception, refuses a uid with no /etc/passwd entry
+    (the fix's: "you do not exist in the passwd database", sudo plugins/sudoers/sudoers.c) and one no sudoers
+    rule names."""
+    from glmlint.shell import dropped_to
+
+    for cmd in workload.process:
+        user = dropped_to(cmd)
+        if user is not None and user.text and User.parse(user.text).is_root() is not True:
+            said = " ".join(w.text for w in cmd.argv[:4])
+            return (f" (no automatic fix: its start switches a process to the user `{user.text}` (`{said}`), which "
+                    f"only root can do: as another uid it fails; start that process as its own container or drop "
+                    f"the switch, then run as a non-root user)")
+    return ""
+
+
+def _owner_only_files(workload: Workload) -> str:
+    """Why the fix's uid could not use a file the Kubernetes container mounts from a Secret, ConfigMap, projected or
+    downwardAPI volume, else "": the kubelet writes them root's with the written mode (`defaultMode`, an item's
+    `mode`), group-owned by the pod's fsGroup with the group's read bit added when it sets one (kubernetes
+    pkg/volume/volume_linux.go `changeFilePermission`, roMask 0440, no execute bit). Another uid reads one only
+    through the others' read bit (or that group), and runs one as its start command only through an execute
+    bit it holds."""
+    if workload.format is not Format.KUBERNETES or workload.pod is None:
+        return ""
+    fs_group = workload.pod.context.fs_group is not None
+    moded = {v.name: v for v in workload.pod.volumes if v.modes}
+    programs = [c.argv[0].text for c in workload.process if c.argv and c.argv[0].text.startswith("/")]
+    for mount in workload.mounts:
+        v = moded.get(mount.source or "")
+        if v is None or mount.kind != "volume":
+            continue
+        target = mount.target.rstrip("/") + "/"
+        runs = next((p for p in programs if p.startswith(target)), None)
+        for mode in v.modes:
+            if not mode & 0o004 and not fs_group:
+                return (f" (no automatic fix: it mounts the {v.kind} volume `{v.name}` at {mount.target}, whose files "
+                        f"are mode {mode:04o}: the kubelet writes them root's, and another uid cannot read them; "
+                        f"give others (or the pod's `fsGroup`) read access, then run as a non-root user)")
+            if runs is not None and not mode & 0o001 and not (fs_group and mode & 0o010):
+                return (f" (no automatic fix: it starts {runs} from the {v.kind} volume `{v.name}`, mode {mode:04o}: "
+                        f"the kubelet writes it root's, and another uid cannot run it; make it executable by others "
+                        f"(`0755`), then run as a non-root user)")
     return ""
 
 

@@ -70,7 +70,9 @@ replaces the entrypoint, or a compose `command: sleep infinity`, which the offic
 only run: `if [ "$1" = 'postgres' ]`); for an unknown image that may start
 as root the fix title warns what may break. A workload whose start command runs
 `chown` on a mounted path (a volume-permissions init container) gets no fix:
-`chown` takes `CAP_CHOWN`, and the finding says so.
+`chown` takes `CAP_CHOWN`, and the finding says so. Nor does a privileged container whose privilege is
+its purpose (a device plugin, a node installer that chroots into the node: [images](../images.md)), which
+GLM003 leaves privileged: the runtimes give a privileged container every capability and apply no drop list.
 No fix is offered for a container that may run as root and starts in a directory its image's build gives
 another user and closes to others (`chown -R app:app /app && chmod -R 770 /app`, then `ENTRYPOINT
 ["/app/entrypoint.sh"]` as root, as OpenHands' image does): root reaches a file it does not own whose mode
@@ -118,6 +120,11 @@ def check(workload: Workload) -> Iterator[Finding]:
         purpose = purpose_of(workload, "capabilities")
         if purpose is not None:  # `chown` takes CAP_CHOWN (and DAC_OVERRIDE to walk others' directories)
             fix, note = None, purpose.note()
+    if fix is not None and workload.privileged.value and (host := purpose_of(workload)) is not None:
+        # it stays privileged for its purpose (GLM003 offers no fix): the runtimes give a privileged container
+        # every capability and apply no drop list (containerd's CRI WithPrivileged), so `drop: [ALL]` changes
+        # nothing there but what a reader believes
+        fix, note = None, host.note()
     if drop.explicit:
         # `ALL` is what is absent: point at the owner, as for a missing list (RULES.md)
         names = ", ".join(f"`{i.value}`" for i in drop.value) or "nothing"

@@ -64,8 +64,10 @@ Qdrant its `./storage` and `./snapshots` in `/qdrant`; Open WebUI its database i
 `/opt/bitnami/redis/etc/redis.conf` at every start), unless a writable volume holds
 that directory, nor for one whose start command installs packages (`pip install gunicorn && gunicorn …`,
 `apt-get install`: site-packages and the system's directories are on the root filesystem; pip's `--target` in
-`/tmp` or on a writable volume keeps the fix), nor for one whose start command (an entrypoint script the
-build copies in is read) removes, links, copies, moves or touches a path of the image's own filesystem that no
+`/tmp` or on a writable volume keeps the fix) or generates code there (`npx prisma generate` writes
+`node_modules/.prisma/client`: AnythingLLM's entrypoint), nor for one whose start command (an entrypoint script the
+build copies in is read) removes, links, copies, moves, touches or makes (`mkdir` of a path the build does not make; an object store's
+copy, `gcloud storage cp`, `gsutil cp`, `aws s3 cp`, to a local destination) a path of the image's own filesystem that no
 writable mount holds (`rm -rf "${ROOT}/input"; ln -sT /data/input "${ROOT}/input"`, variables read from the
 image's `ENV`; an `rm -r` or `ln` of a path the scan cannot read counts too; an `rm` only of what the build put
 there, as `rm -f` of a file the image does not have succeeds; `mkdir -p` does not, as it succeeds
@@ -147,7 +149,7 @@ def _start_writes(workload: Workload, listed: list[str]) -> str:
         return bool(where) and (where == "/tmp" or where.startswith("/tmp/")
                                 or any(covers(m, posixpath.normpath(where)) for m in workload.mounts))
 
-    from glmlint.rules.glm001_run_as_root import image_installs, start_install
+    from glmlint.rules.glm001_run_as_root import GENERATORS, image_installs, start_install
 
     own = image_installs(workload)
     if own is not None:
@@ -157,8 +159,9 @@ def _start_writes(workload: Workload, listed: list[str]) -> str:
     install = start_install(workload, elsewhere=writable)
     if install is not None:
         # field23 F23-5: `pip install gunicorn && gunicorn …` writes site-packages, on the image's root filesystem
-        return (f" (no automatic fix: its start command installs packages (`{install[1]}`), which writes the "
-                f"image's own directories: on a read-only root it fails; install them in the image build, then "
+        what = ("generates code", "generate it") if install[0] in GENERATORS else ("installs packages", "install them")
+        return (f" (no automatic fix: its start command {what[0]} (`{install[1]}`), which writes the "
+                f"image's own directories: on a read-only root it fails; {what[1]} in the image build, then "
                 f"make the root filesystem read-only)")
     for path in listed:  # (the paths `_fix` would make writable)
         if any(covers(m, path) for m in workload.mounts):
@@ -217,7 +220,10 @@ def _start_writes(workload: Workload, listed: list[str]) -> str:
 # fails on a read-only root (EROFS); `mkdir -p` of a directory that exists does not fail (the kernel answers EEXIST
 # before EROFS), so it is not one
 _WRITES_OPERANDS = {"rm": "all", "touch": "all", "ln": "last", "cp": "last", "mv": "last", "install": "last",
-                    "rsync": "last"}
+                    "rsync": "last", "mkdir": "all"}
+# the object-store CLIs' copies, read as `cp`/`rsync` of their local destination (a `gs://`/`s3://` one is not
+# the container's): `gcloud storage cp|rsync`, `gsutil [-m] cp|rsync`, `aws s3 cp|sync`
+_STORE_COPIES = {("gcloud", "storage"): ("cp", "rsync"), ("gsutil",): ("cp", "rsync"), ("aws", "s3"): ("cp", "sync")}
 # options of those that take a value (GNU coreutils, rsync's common ones)
 _VALUED = ("-t", "--target-directory", "-S", "--suffix", "-m", "--mode", "-o", "--owner", "-g", "--group", "-d", "-r",
            "--reference", "--exclude", "--include", "-e", "--backup")
@@ -245,12 +251,16 @@ def _start_changes_tree(workload: Workload, listed: list[str]) -> tuple[str, str
     left alone); a relative path is under the working directory when the scan knows it."""
     env = {v.name: v.value for v in workload.env if v.value is not None and not v.dynamic and "$" not in v.value}
     for cmd in workload.process:
-        how = _WRITES_OPERANDS.get(cmd.name)
+        words = [w.text for w in cmd.args]
+        name = cmd.name
+        store = _store_copy(name, words)
+        if store is not None:
+            name, words = "cp", store
+        how = _WRITES_OPERANDS.get(name)
         if how is None:
             continue
         from glmlint.shell import getopt
 
-        words = [w.text for w in cmd.args]
         opts, operands = getopt(words, _VALUED)
         flags = {f for f, _v in opts}
         if cmd.name == "rm" and not flags & {"-r", "-R", "--recursive", "-rf", "-fr"} and \
@@ -264,6 +274,8 @@ def _start_changes_tree(workload: Workload, listed: list[str]) -> tuple[str, str
             sources = operands if target_dir is not None else operands[:-1]
             operands = [target_dir] if target_dir is not None else operands[-1:] if len(operands) > 1 else []
         for raw in operands:
+            if "://" in raw:
+                continue  # an object store's, not the container's
             path = _expanded(raw, env)
             if path is None:
                 if cmd.name == "ln" or cmd.name == "rm" and recursive:
@@ -280,7 +292,22 @@ def _start_changes_tree(workload: Workload, listed: list[str]) -> tuple[str, str
                 continue
             if cmd.name == "rm" and not _built_there(workload, path):
                 continue  # a path that may not exist (`rm -f /var/run/app.pid`): unlink answers ENOENT before EROFS
+            if name == "mkdir" and _built_there(workload, path):
+                continue  # a directory the image may have: mkdir answers EEXIST before EROFS, and `-p` takes it
             return " ".join(w.text for w in cmd.argv[:4]), path
+    return None
+
+
+def _store_copy(name: str, words: list[str]) -> list[str] | None:
+    """The words of an object-store CLI's copy after its verb (`gcloud storage cp -r gs://b/m /data/` -> `-r
+    gs://b/m /data/`), else None."""
+    for prefix, verbs in _STORE_COPIES.items():
+        if name != prefix[0] or words[:len(prefix) - 1] != list(prefix[1:]):
+            continue
+        rest = words[len(prefix) - 1:]
+        at = next((i for i, w in enumerate(rest) if not w.startswith("-")), None)
+        if at is not None and rest[at] in verbs:
+            return [w for w in rest[at + 1:] if not w.startswith("-")]  # (`-r`, `--recursive`, `-m`: no values)
     return None
 
 

@@ -78,9 +78,9 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from glmlint import lazyre
-from glmlint.ir import Format, Item, Setting, Workload
-from glmlint.reach import on_all_interfaces
+from glmlint import lazyre, records
+from glmlint.ir import Format, Item, Port, Setting, Workload
+from glmlint.reach import on_all_interfaces, through_host
 from glmlint.rule import (Finding, FixSafety, Intent, Kind, PublishLoopback, Risk, Severity, ensure_item, rule, set_value,
                           unset)
 
@@ -117,6 +117,14 @@ def check(workload: Workload) -> Iterator[Finding]:
                                       f"network is the container's own: point it at `host.docker.internal` "
                                       f"(`--add-host=host.docker.internal:host-gateway`, compose `extra_hosts`), "
                                       f"then remove the host network)")
+                continue
+            called = _called_through_host(workload) if field_name == "host_network" and purpose_ is None else None
+            if called is not None:
+                # the fix would publish its ports on 127.0.0.1 only, which a container that calls it through
+                # the host (`host.docker.internal`) no longer reaches
+                yield Finding(at=setting.loc, args={"name": workload.owner(setting), "ns": ns}, fix=None,
+                              message=f"{workload.owner(setting)} shares the host's {ns} namespace (no automatic "
+                                      f"fix: {called})")
                 continue
             yield Finding(at=setting.loc, args={"name": workload.owner(setting), "ns": ns},
                           fix=None if purpose_ is not None else _fix(workload, setting, field_name, ns),
@@ -158,6 +166,20 @@ def _host_loopback(workload: Workload) -> tuple[str, str] | None:
             if m.group(1) is not None and m.group(1) in own:
                 continue  # its own port
             return where, value.strip()
+    return None
+
+
+def _called_through_host(workload: Workload) -> str | None:
+    """Why the ports a Docker workload on the host's network serves must not go on 127.0.0.1 only (what the
+    fix would publish): another container calls one through the host (`glmlint.reach.through_host`)."""
+    if workload.format not in _PUBLISHING:
+        return None
+    ports = [records.replace(p, host_port=p.host_port or p.container_port) for p in workload.ports]
+    ports += [Port(str(p), workload.anchor, host_port=str(p)) for p in _served(workload)]
+    for port in ports:
+        why = through_host(workload, port)
+        if why is not None:
+            return why
     return None
 
 

@@ -29,7 +29,9 @@ In a URL, only the variables whose defaults give the password (or the token
 user) are named: `postgresql://${DB_USER:-app}:s3cret@${DB_HOST:-db}/app`
 holds the password whatever those two are set to, and says so with no "when".
 A well-known default credential that the service runs with until someone
-changes it (`minioadmin`, `changeme`, `admin`, `postgres`) is reported too,
+changes it (`minioadmin`, `changeme`, `admin`, `postgres`; a stack's shipped default that reads like template
+text, Supabase's `your-super-secret-jwt-token-with-at-least-32-characters-long`, and its service_role key,
+`SERVICE_ROLE_KEY`) is reported too,
 and so is a value the [service catalog](../services.md) knows as the key a
 service's own quick start runs with, even where it reads like a fake key
 (LiteLLM's `LITELLM_MASTER_KEY: sk-1234`, which its examples then send).
@@ -80,8 +82,10 @@ client is given for a local OpenAI-compatible server that checks none
 describes the secret rather than holding it (`TOKEN_URL`, `PASSWORD_LENGTH`,
 `AWS_ACCESS_KEY_ID`, `SECRET_NAME`, `ACCESS_TOKEN_EXPIRE_MINUTES`,
 `PASSWORD_HASH_ROUNDS`, how it is made or found: `PASSWORD_HASH_ALGO`,
-`PASSWORD_SCHEME`, `TOKEN_STRATEGY`, `HF_TOKEN_ENV`), a token that is no credential (etcd's
-`ETCD_INITIAL_CLUSTER_TOKEN`/`--initial-cluster-token`, a cluster's name at bootstrap), a switch (`true`, `off`,
+`PASSWORD_SCHEME`, `TOKEN_STRATEGY`, `HF_TOKEN_ENV`; where a request carries it: `API_KEY_QUERY_PARAM`), a token
+that is no credential (etcd's
+`ETCD_INITIAL_CLUSTER_TOKEN`/`--initial-cluster-token`, a cluster's name at bootstrap, and
+`ETCD_AUTH_TOKEN`/`etcd --auth-token`, the type of token it issues: `simple`, `jwt,…`), a switch (`true`, `off`,
 `enabled`, `disabled`), or counts LLM tokens (`EMBEDDING_TOKEN_MAX`,
 `TOKEN_BUDGET`, `MAX_TOKEN`, `NUM_TOKEN`). A short number in a name that
 holds a secret is still reported (`SECURITY_TOKEN: "12345"`, a sample token
@@ -91,11 +95,17 @@ value.
 A Kubernetes `Secret` committed with a literal value that a container puts in its environment
 (`env[].valueFrom.secretKeyRef` of that key, `envFrom[].secretRef` of the Secret, a KubeRay cluster's
 `gcsFaultToleranceOptions.redisPassword`, which the operator gives the head as `REDIS_PASSWORD`, and its
-`authOptions.secretName` in `mode: token`, whose `auth_token` every Ray container gets) in the
+`authOptions.secretName` in `mode: token`, whose `auth_token` every Ray container gets, and the storage
+initializer KServe adds to an InferenceService's predictor to fetch its `storageUri`, which gets the S3 secret key
+(`AWS_SECRET_ACCESS_KEY`, `awsSecretAccessKey`) of each Secret the predictor's ServiceAccount lists under `secrets:`,
+or of the one its `serving.kserve.io/storageSecretName` annotation names) in the
 Secret's namespace is reported too, at the Secret's key, naming those containers: a container of the
 same file, or of another file of its directory (`kubectl apply -f k8s/` creates them together:
 `k8s/secret.yaml` read by `k8s/deployment.yaml`; not when two files of the directory write a Secret of
-that name, as a folder of examples does). `stringData` is read as written, `data` once decoded (base64 is
+that name, as a folder of examples does), or of a directory beside it in the namespace both write
+(`deploy/apps/vllm.yaml` and `deploy/secrets/hf.yaml`, both `namespace: llm`, as `kubectl apply -R -f deploy/`
+creates them; not a reader there of no written namespace, nor when another directory beside it writes a
+Secret of that name). `stringData` is read as written, `data` once decoded (base64 is
 an encoding: anyone who reads the file reads the secret), and a key is a secret when its name or the name
 of a variable that reads it says so (`HF_TOKEN`, `password`, `secretkey`; key `hf` read as `HF_TOKEN`).
 A key that a YAML alias gives another's value (`copy: *pw`) is reported with it, once. A Secret only
@@ -108,6 +118,11 @@ Kustomize resource or patch, or a `secretGenerator`'s `literals:` item or commit
 is is reported there, a constant a template's action writes (`default "…"`, `{{ "…" | b64enc }}`) at the
 template line, and a chart's values file's literal that a template writes into the Secret
 (`{{ .Values.hfToken | b64enc }}`) at the values line, as the same value given through `env` is.
+So is the Secret a shell script creates from literals (`kubectl create secret generic hf --from-literal=HF_TOKEN=hf_…`,
+`--from-literal KEY=VALUE`), at the value in the script, when a container of what the script applies (its heredocs,
+the files and directories it gives `kubectl apply -f`, a `kubectl apply -k` directory) or of its directory's files
+reads it; not a value the shell
+expands (`--from-literal=token="$HF_TOKEN"`), nor one of a README's commands, which no script runs.
 
 A secret written once and given to several services of a compose file (a committed
 `env_file:` they all read, an `environment:` merged into each from a YAML anchor, a service
@@ -161,7 +176,11 @@ _SECRET_WORDS = frozenset({"PASSWORD", "PASSWD", "PASS", "PWD", "PASSPHRASE", "S
 # (not `ACCESS_KEY`: MinIO's and most S3 clients' access key is the user name beside the secret key)
 _SECRET_PAIRS = frozenset({("API", "KEY"), ("PRIVATE", "KEY"), ("SECRET", "KEY"),
                            ("AUTH", "KEY"), ("SIGNING", "KEY"), ("ENCRYPTION", "KEY"), ("MASTER", "KEY"),
-                           ("CLIENT", "SECRET"), ("REDIS", "AUTH")})
+                           ("CLIENT", "SECRET"), ("REDIS", "AUTH"),
+                           # Supabase's service_role key, a JWT that passes row-level security (`SERVICE_ROLE_KEY`,
+                           # supabase/supabase@f8a85e7a9b99a3f2a12e06bacf7ee373a58dbfd9 docker/.env.example; its
+                           # ANON_KEY is public by design)
+                           ("ROLE", "KEY")})
 # last two words that hold the secrets although the last alone describes them (`REDACT_SECRET_KEYS` lists
 # field names): Weaviate's AUTHENTICATION_APIKEY_ALLOWED_KEYS is the API keys themselves
 # (weaviate.io/developers/weaviate/configuration/authentication)
@@ -186,12 +205,20 @@ _ABOUT = frozenset({"FILE", "PATH", "DIR", "NAME", "URL", "URI", "ENDPOINT", "HO
                     # how the secret is made, checked or kept (`PASSWORD_HASH_ALGO: argon2`,
                     # `PASSWORD_SCHEME: SSHA`, `TOKEN_STRATEGY: jwt`), or where a program finds it (`HF_TOKEN_ENV: HF_TOKEN`)
                     "ALGO", "HASHER", "HASHERS", "ENCODER", "SCHEME", "STRENGTH", "COMPLEXITY", "STRATEGY", "KIND",
-                    "CHARSET", "PROMPT", "ENGINE", "ENV", "VAR"})
+                    "CHARSET", "PROMPT", "ENGINE", "ENV", "VAR",
+                    # where a request carries the key, by name (`API_KEY_QUERY_PARAM: api_key`, beside
+                    # `API_KEY_HEADER: x-api-key`: envoyproxy/ai-gateway@c217da8a tests/e2e/testdata/mcp_route.yaml; field25 F25-11)
+                    "PARAM", "PARAMS", "PARAMETER", "QUERY"})
 # names whose "token" is no credential: etcd's `--initial-cluster-token` ("Initial cluster token for the etcd
 # cluster during bootstrap. Specifying this can protect you from unintended cross-cluster interaction"), a
 # cluster's identifier every Bitnami etcd install writes as it is, and `ETCD_AUTH_TOKEN`, the `--auth-token` type
 # (`simple` or `jwt,…`) (etcd-io/etcd@c5eb78e2e63943feddf870d75000e56882fbd9b2 server/etcdmain/help.go; field24 F24-2)
 _NOT_CREDENTIALS = (("INITIAL", "CLUSTER", "TOKEN"), ("ETCD", "AUTH", "TOKEN"))
+# a program's options whose name says "token" but whose value is no credential: etcd's `--auth-token`, the
+# flag of `ETCD_AUTH_TOKEN` ("Specify a v3 authentication token type and its options ('simple' or 'jwt')":
+# `--auth-token simple`, `--auth-token jwt,pub-key=…,priv-key=…,sign-method=RS256`, key files named, never
+# a key; etcd-io/etcd@c5eb78e2e63943feddf870d75000e56882fbd9b2 server/etcdmain/help.go)
+_NOT_CREDENTIAL_OPTIONS = {"etcd": frozenset({"--auth-token"})}
 # a word before the secret word that makes the name a quantity (`MAX_TOKEN: 2048`)
 _QUANTITY = frozenset({"MAX", "MIN", "NUM", "NUMBER", "TOTAL", "COUNT"})
 _CAMEL = lazyre.compile(r"(?<=[a-z0-9])(?=[A-Z])")
@@ -242,6 +269,14 @@ _FAKE_KEY = (
          ([x*.#_-]+|.{0,7}|[A-Z_-]+|.*(your|here|xxxx|\.\.\.).*)$""",
     re.X)
 _NOT_SECRET = {"true", "false", "yes", "no", "on", "off", "0", "1", "enabled", "disabled"}  # a switch, not a secret
+# Defaults that read like template text ("your-…") but that a stack's shipped env file sets and runs with until
+# someone changes them, copied as they are into projects built on it: well-known default credentials, reported
+# (RULES.md). Supabase self-hosting's JWT secret (which signs its demo anon and service_role keys), Postgres
+# password and Logflare token (supabase/supabase@f8a85e7a9b99a3f2a12e06bacf7ee373a58dbfd9 docker/.env.example;
+# field25 F25-10: AutoGPT's platform compose)
+_SHIPPED_DEFAULTS = frozenset({"your-super-secret-jwt-token-with-at-least-32-characters-long",
+                               "your-super-secret-and-long-postgres-password",
+                               "your-super-secret-and-long-logflare-key-private"})
 
 
 @rule(code="GLM013", slug="secret-in-env", severity=Severity.ERROR,
@@ -298,7 +333,7 @@ def check_env(source: SourceFile) -> Iterator[Finding]:
     naming them all. RAGFlow's docker/.env, read by every service of its compose files, held 11 passwords: 231
     findings, 11 lines to change; Airflow's docker-compose.yaml merges one `environment:` into 7 services.
     (A Kubernetes container's own `env` is judged with it, in `check`: the fix verification's rows read it so.)"""
-    if source.format is Format.KUBERNETES:
+    if source.secrets:  # (a Kubernetes file's; those a script creates, `glmlint.kubesecrets`)
         yield from _in_secrets(source)
     readers: dict[Loc, list[tuple[Workload, EnvVar, bool]]] = {}
     for workload in source.workloads:
@@ -330,6 +365,8 @@ def _in_secrets(source: SourceFile) -> Iterator[Finding]:
     the value of another (`copy: *pw`) is reported with it, at the one line to change."""
     near: list[SecretRead] | None = None  # the reads of the files applied with this one, when first needed
     names = {s.name for s in source.secrets}
+    # the file's ServiceAccounts that list its Secrets: a KServe predictor of another file that runs as one reads them
+    listing = {a.name for a in source.accounts if names.intersection(a.secrets)}
     for secret in source.secrets:
         values: dict[str, str] = {}  # each key's value, to find the keys that are written once
         for var in secret.entries:
@@ -344,8 +381,11 @@ def _in_secrets(source: SourceFile) -> Iterator[Finding]:
             if near is None:
                 from glmlint.link import nearby_secret_reads
 
-                near = nearby_secret_reads(source.disk_path, names)
+                near = nearby_secret_reads(source.disk_path, names | listing, source.accounts,
+                                           tuple(dict.fromkeys(p for s in source.secrets for p in s.applied_with)),
+                                           tuple({s.namespace for s in source.secrets if s.namespace}))
             readers = (*readers, *((r.label, r.key, r.var) for r in near if r.secret == secret.name and (
+                r.namespace == secret.namespace if r.apart else
                 r.namespace is None or secret.namespace is None or r.namespace == secret.namespace)))
         aliases = dict(secret.aliases)
         for var in secret.entries:
@@ -516,11 +556,11 @@ def _on_command_lines(workload: Workload) -> Iterator[Finding]:
         seen: set[Loc] = set()
         held: set[str] = set()
         scripts: list[tuple[Loc, str, str]] = []
-        for cmd in commands:
+        for i, cmd in enumerate(commands):
             for loc, what, secret, script in _secret_words(cmd, None if build else project):
                 if script:
                     scripts.append((loc, what, secret))
-                elif loc not in seen:
+                elif loc not in seen and not _inner_word(commands, i, loc):
                     seen.add(loc)
                     held.add(secret)
                     yield _command_line_finding(name, cmd.name, loc, what, build)
@@ -529,6 +569,13 @@ def _on_command_lines(workload: Workload) -> Iterator[Finding]:
                 seen.add(loc)
                 held.add(secret)
                 yield _command_line_finding(name, "sh", loc, what, build)
+
+
+def _inner_word(commands: tuple[Command, ...] | list[Command], i: int, loc: Loc) -> bool:
+    """Whether the word at `loc` of `commands[i]` is a word of a command it runs (`exec etcd --auth-token …`,
+    `sudo -E huggingface-cli login --token …`: `shell.expand` lists that command after it), which judges it as
+    its own program's (`_NOT_CREDENTIAL_OPTIONS`). Asked only of a word found to hold a secret."""
+    return any(w.loc == loc for cmd in commands[i + 1:] for w in cmd.argv[1:])
 
 
 def _command_line_finding(name: str, program: str, loc: Loc, what: str, build: bool) -> Finding:
@@ -578,7 +625,7 @@ def _secret_words(cmd: Command, project: dict[str, str] | None = None) -> Iterat
             option = None
         elif text.startswith("--"):
             opt, eq, value = text.partition("=")
-            secret = _holds_secret_option(opt)
+            secret = _holds_secret_option(opt) and opt not in _NOT_CREDENTIAL_OPTIONS.get(cmd.name, ())
             if eq and secret and not word.dynamic and _literal_option_value(value):
                 found = f"a literal secret (`{opt}`)", value
             elif eq and secret and (read := _defaulted(word, project)) is not None \
@@ -780,6 +827,8 @@ def is_literal(value: str | None, dynamic: bool = False) -> bool:
         return False  # a secret manager's reference or an encrypted value, not the secret
     if _TEMPLATE_WORDS.match(text):
         return False  # `my-password`, `my-token`: where a template's reader puts their own
+    if text in _SHIPPED_DEFAULTS:
+        return True
     placeholder, fake_key = _placeholders()
     return not (placeholder.search(text) or fake_key.match(text))
 

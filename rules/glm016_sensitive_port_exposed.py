@@ -74,7 +74,12 @@ read from a default (`"${BIND:-0.0.0.0}:5432:5432"`, reported "when `BIND`
 is unset") gets the loopback address as its new default
 (`${BIND:-127.0.0.1}`); a host port read from a default
 (`${JUPYTER_PORT:-8888}:8888`) gets the address in front of it and changes
-nothing else; an IP set in `.env` is left to a human.
+nothing else; an IP set in `.env` is left to a human. None is offered for a
+port another service of the compose file connects to through the host
+(`DATABASE_URL=postgresql://app@host.docker.internal:5432/app`): Docker
+forwards a port published on 127.0.0.1 from the host's loopback only, which
+that container does not reach (the finding says so; services that call it
+by its name on a network they share keep working, and keep the fix).
 """
 from __future__ import annotations
 
@@ -83,6 +88,7 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
 from glmlint.ir import Format, Workload, is_all_interfaces
+from glmlint.reach import through_host
 from glmlint.rule import Finding, FixSafety, Kind, PublishLoopback, Risk, Severity, rule
 
 if TYPE_CHECKING:
@@ -127,8 +133,12 @@ def check(workload: Workload) -> Iterator[Finding]:
                                                              "port": number},
                           message=f"{workload.label} serves the {service} port {number} on the host's network")
             continue
+        # another container that calls it through the host loses it on 127.0.0.1: no fix, and why
+        why = through_host(workload, port)
         yield Finding(at=port.loc, args={"name": workload.label, "service": service, "port": number},
-                      fix=PublishLoopback(port, _LOOPBACK))
+                      fix=PublishLoopback(port, _LOOPBACK) if why is None else None,
+                      message=None if why is None else
+                      f"{workload.label} publishes the {service} port {number} on all interfaces (no automatic fix: {why})")
 
 
 _SENSITIVE = {"jupyter", "sshd"}  # besides the data stores

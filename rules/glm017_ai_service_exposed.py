@@ -30,7 +30,11 @@ when it listens on all interfaces **and**
   chart's configurable-http-proxy whose `--default-target` is that hub, in
   the same rendered manifest; reported at that `values.yaml`), Airflow 3's
   `AIRFLOW__CORE__SIMPLE_AUTH_MANAGER_ALL_ADMINS=True` on an `api-server` or
-  `standalone`, not on a scheduler that serves no UI; the Argo Workflows
+  `standalone`, not on a scheduler that serves no UI, nor where another auth
+  manager may decide the login (`AIRFLOW__CORE__AUTH_MANAGER` naming FAB's,
+  as Airflow's docker-compose.yaml does, or an `airflow.cfg` the scan does not
+  read, from `AIRFLOW_CONFIG` or mounted at `/opt/airflow/airflow.cfg`: the
+  login is then unknown and nothing is said); the Argo Workflows
   server's `--auth-mode=server`, not the same image running `argo submit`;
   `marimo edit --no-token`, not `marimo run`, which serves an app, nor
   `--no-token` beside a `--token-password`, which marimo then asks for; the
@@ -46,7 +50,16 @@ when it listens on all interfaces **and**
   Dockerfile's start command included; the finding points at the switch; or
 - (b) it has no authentication configured (none exists, or it is off by
   default and not turned on, e.g. vLLM without `--api-key`/`VLLM_API_KEY`,
-  Text Generation Inference without `--api-key`/`API_KEY`, a Dask scheduler
+  and vLLM with `VLLM_SERVER_DEV_MODE=1` whatever its key (its development
+  routes, `/collective_rpc`, `/sleep`, `/reset_prefix_cache`, are outside the
+  `/v1` paths the key guards), Anthropic's computer-use demo image (VNC with
+  `-nopw` on 5900, noVNC on 6080 and the agent's Streamlit UI on 8501, none
+  with a login), debugpy's adapter (`python -m debugpy --listen 0.0.0.0:5678`:
+  whoever connects runs Python in the program; `--listen 5678` alone is
+  localhost), Marqo, Devika's agent API (1337), Airflow 1.x's webserver (puckel/docker-airflow, or a build
+  pinning apache-airflow 1.x, without `AIRFLOW__WEBSERVER__RBAC` or
+  `AUTHENTICATE`; an `airflow.cfg` of one's own may set them: then nothing is
+  said), Text Generation Inference without `--api-key`/`API_KEY`, a Dask scheduler
   without TLS client certificates (`--tls-ca-file`; its dashboard has no login
   at all, and `--no-dashboard` leaves its HTTP server's info pages on that
   port), the Dagster webserver, a Prefect server without
@@ -390,7 +403,16 @@ services:
 
 ## Fix safety
 Unsafe: publishing on `127.0.0.1` cuts off every other host that used the
-port. Offered for compose and `docker run` ports written as one string (a
+port, and every container that calls it through the host: none is offered
+for a port another service of the compose file connects to at
+`host.docker.internal` (`gateway.docker.internal`, Podman's
+`host.containers.internal`, `172.17.0.1`, or a name its `extra_hosts` maps
+to `host-gateway`), which Docker forwards from the host's loopback only, nor
+for a service whose docs have its client call it that way from a container
+of its own (Open WebUI Pipelines, which Open WebUI reaches at
+`http://host.docker.internal:9099`): the finding says so. Services of one
+compose network that call it by its name do not go through the published
+port and keep the fix. Offered for compose and `docker run` ports written as one string (a
 host IP read from a default, `${OLLAMA_HOST_IP:-0.0.0.0}`, gets `127.0.0.1`
 as its default, in a compose file and in a `docker run -p` alike); a
 switch that turned authentication off, host networking and Kubernetes
@@ -403,7 +425,7 @@ from typing import Any
 
 from glmlint.catalog.services import AuthState, identify
 from glmlint.ir import Format, Loc, Workload
-from glmlint.reach import Reach, reach
+from glmlint.reach import Reach, reach, through_host
 from glmlint.rule import Finding, FixSafety, Kind, PublishLoopback, Risk, Severity, rule
 
 _LOOPBACK = "Publish the port on 127.0.0.1 only"
@@ -482,7 +504,9 @@ def check(workload: Workload) -> Iterator[Finding]:
                 if r.loc in seen:
                     continue
                 seen.add(r.loc)
-                fix = PublishLoopback(r.port, _LOOPBACK) if r.port is not None else None
+                # another container that calls it through the host loses it on 127.0.0.1: no fix, and why
+                why = through_host(workload, r.port) if r.port is not None else None
+                fix = PublishLoopback(r.port, _LOOPBACK) if r.port is not None and why is None else None
                 # a login everyone knows is none (MLflow's `--app-name basic-auth` and its packaged admin)
                 how = ("with only a login everyone knows ("
                        + (f"{auth.switch}: " if auth.switch else "") + f"{auth.known})") if auth.known else \
@@ -491,4 +515,5 @@ def check(workload: Workload) -> Iterator[Finding]:
                 port = f"{r.outside} (the container's {ls.port})" if r.outside else ls.port
                 yield Finding(at=r.loc, args={"name": workload.label, "service": s.name}, fix=fix, message=(
                     f"{workload.label} runs the {_listener(s.name, ls.listener.name)} {r.how} {how}: "
-                    f"it {ls.listener.gives or s.gives} for anyone who can reach port {port}"))
+                    f"it {ls.listener.gives or s.gives} for anyone who can reach port {port}"
+                    + (f" (no automatic fix: {why})" if why else "")))

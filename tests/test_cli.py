@@ -135,6 +135,17 @@ def test_a_directory_named_with_a_trailing_slash_keeps_its_gitignore_below_it(tm
         assert sorted({Path(r["path"]).name for r in json.loads(out)}) == ["Dockerfile"], given
 
 
+def test_a_gitignore_pattern_git_never_matches_is_passed_over_and_the_others_kept(tmp_path, capsys):
+    # `env\` (a backslash escaping nothing, as a Windows user writes a directory; ParisNeo/lollms-webui's
+    # .gitignore): git 2.39 `check-ignore` matches nothing with it and applies the next lines; pathspec
+    # refuses it, which stopped the scan with a traceback
+    write(tmp_path, {".gitignore": "env\\\nbuild/\n", "build/Dockerfile": ROOT_DOCKERFILE,
+                     "env/Dockerfile": ROOT_DOCKERFILE})
+    code, out, err = run(["check", "--format", "json", str(tmp_path)], capsys)
+    assert code == 1 and err == ""
+    assert sorted({Path(r["path"]).parent.name for r in json.loads(out)}) == ["env"]
+
+
 def test_explain_and_rules(capsys):
     code, out, _ = run(["explain", "privileged"], capsys)
     assert code == 0 and out.startswith("# GLM003 privileged")

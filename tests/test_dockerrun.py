@@ -377,6 +377,9 @@ def test_yaml_that_is_not_a_workflow_is_not_read():
     ("ci.yml", "yaml"), ("script.py", "docker-run"), ("ollama.container", "docker-run"), ("Dockerfile.py", None),
     # BuildKit's per-Dockerfile ignore file (vllm-project/aibrix build/container/Dockerfile.python.dockerignore)
     ("Dockerfile.dockerignore", None), ("Dockerfile.python.dockerignore", None), ("Dockerfile.python", "dockerfile"),
+    # a web bundle's chunk of an editor's Dockerfile syntax (ParisNeo/lollms-webui web/dist/assets/), a Jinja
+    # template of a Dockerfile (axolotl-ai-cloud/axolotl cicd/Dockerfile-uv.jinja) beside the Dockerfile it is not
+    ("dockerfile-BU1Ap__c.js", None), ("Dockerfile-uv.jinja", None), ("Dockerfile-uv", "dockerfile"),
 ])
 def test_detect_by_name(name: str, hint: str | None) -> None:
     assert detect(name, name) == hint

@@ -178,3 +178,22 @@ def test_a_makefile_install_with_a_trailing_options_variable_gives_its_values(tm
     # a variable before the release: where the words it holds go is not known
     (tmp_path / "Makefile").write_text(make.replace("--install llmaz", "--install $$EXTRA llmaz"))
     assert values_for(str(tmp_path / "chart")) is None
+
+
+def test_helm_global_flags_before_the_verb_are_read(tmp_path) -> None:
+    """roboflow/inference (3bb973b5) inference/enterprise/helm-chart: a chart with no values.yaml whose README
+    installs it with `helm --namespace infer upgrade --create-namespace --install ... -f .../values-cpu.yaml`;
+    Helm's global flags (persistent on its root command) may come before the verb, as cobra reads them."""
+    from glmlint.helmscripts import values_for
+
+    (tmp_path / "chart").mkdir()
+    (tmp_path / "chart" / "Chart.yaml").write_text("apiVersion: v2\nname: infer\nversion: 0.1.0\n")
+    (tmp_path / "chart" / "values-cpu.yaml").write_text("service:\n  port: 9001\n")
+    for line in ("helm --namespace infer upgrade --create-namespace --install infer chart/ -f chart/values-cpu.yaml",
+                 "helm -n infer --debug install infer chart/ -f chart/values-cpu.yaml"):
+        (tmp_path / "README.md").write_text(f"```bash\n{line}\n```\n")
+        got = values_for(str(tmp_path / "chart"))
+        assert got == ((str(tmp_path / "chart" / "values-cpu.yaml"),), (), f"{tmp_path / 'README.md'}:2"), line
+    # a render, not an install: what a user's install gets is not said there
+    (tmp_path / "README.md").write_text("```bash\nhelm --namespace infer template infer chart/ -f chart/values-cpu.yaml\n```\n")
+    assert values_for(str(tmp_path / "chart")) is None

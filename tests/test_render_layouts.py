@@ -224,6 +224,53 @@ def test_a_json6902_patch_file_is_where_its_value_is_reported_not_the_base_line(
         ("GLM007", "overlays/dev/escalate.yaml", 3, 10)]
 
 
+_TWO = """
+    apiVersion: apps/v1
+    kind: Deployment
+    metadata:
+      name: NAME
+    spec:
+      selector:
+        matchLabels: {app: NAME}
+      template:
+        metadata:
+          labels: {app: NAME}
+        spec:
+          containers:
+            - name: NAME
+              image: redis:7.2
+              securityContext:
+                runAsNonRoot: true
+"""
+_ESCALATE = """
+    - op: add
+      path: /spec/template/spec/containers/0/securityContext/allowPrivilegeEscalation
+      value: true
+"""
+
+
+@needs_kustomize
+@pytest.mark.parametrize("first", ["web", "web-db"])
+def test_a_patch_target_is_one_name_not_a_name_inside_another(tmp_path, capsys, first):
+    # two patches set the same value, one in `web`, one in `web-db`: each finding is at its own object's patch,
+    # whichever is listed first (main took `web` inside `dev-web-db` for the first one's target, and reported
+    # web-db's value at web's patch when that patch came first)
+    entries = {"web": "  - path: escalate-web.yaml\n    target: {kind: Deployment, name: web}\n",
+               "web-db": "  - path: escalate-db.yaml\n    target: {kind: Deployment, name: web-db}\n"}
+    write(tmp_path, {
+        "base/kustomization.yaml": "resources:\n  - web.yaml\n  - web-db.yaml\n",
+        "base/web.yaml": _TWO.replace("NAME", "web"),
+        "base/web-db.yaml": _TWO.replace("NAME", "web-db"),
+        "overlays/dev/kustomization.yaml": "namePrefix: dev-\nresources:\n  - ../../base\npatches:\n"
+                                           + entries[first] + entries["web-db" if first == "web" else "web"],
+        "overlays/dev/escalate-web.yaml": _ESCALATE,
+        "overlays/dev/escalate-db.yaml": _ESCALATE,
+    })
+    results, _ = findings(tmp_path, capsys, "--select", "GLM007", "overlays/dev")
+    assert sorted((r["path"], r["line"], r["message"].split("`")[1]) for r in results) == [
+        ("overlays/dev/escalate-db.yaml", 3, "web-db"), ("overlays/dev/escalate-web.yaml", 3, "web")]
+
+
 @needs_kustomize
 def test_an_inline_json6902_patch_is_reported_at_the_line_that_sets_the_value(tmp_path, capsys):
     write(tmp_path, {**BASE,

@@ -109,14 +109,13 @@ class Switch:
             if not _literal(self.arg):
                 return f"a first argument matching `{self.arg}`"
             return f"the argument `{self.arg}`"
-        if self.mount is not None:
-            if not self.mount.startswith("/"):
-                return f"a file `{self.mount}` mounted or copied into the directory it runs in"
-            return f"a file mounted at `{self.mount}`"
-        if self.config is not None and not self.flag and not self.env:
+        if self.config is not None and not self.flag and not self.env and self.mount is None:
             return "in its configuration file"
         what = self.flag or self.env or "?"
-        if self.contains is not None:
+        if self.mount is not None:
+            text = f"a file `{self.mount}` mounted or copied into the directory it runs in" \
+                if not self.mount.startswith("/") else f"a file mounted at `{self.mount}`"
+        elif self.contains is not None:
             text = f"`{self.contains}` in `{what}`"
         elif self.other_than:
             text = f"`{what}` set to another value than " + " or ".join(f"`{v}`" for v in self.other_than)
@@ -171,6 +170,9 @@ class Listener:
     # from the internet wherever it binds
     tunnel: tuple[Switch, ...] = ()
     sources: tuple[str, ...] = ()  # more sources (the subcommands `off` names: LocalAI's `worker`)
+    # (client, address): the client its docs run in a container of its own, calling it through the host
+    # (Open WebUI at `http://host.docker.internal:9099`): a port published on 127.0.0.1 cuts it off
+    reached_through_host: tuple[str, str] | None = None
 
 
 @dataclass(frozen=True)
@@ -587,6 +589,8 @@ def _service(sid: str, d: dict[str, Any]) -> Service:
             bind_own_address=bool(bind.get("own_address")),
             requires=_switches(ld.get("requires")), off=_switches(ld.get("off")), tunnel=_switches(ld.get("tunnel")),
             sources=tuple(ld.get("sources", ())),
+            reached_through_host=(ld["reached_through_host"]["by"], ld["reached_through_host"]["address"])
+            if ld.get("reached_through_host") else None,
             auth=ListenerAuth(str(ld["auth"]["default"]), _switches(ld["auth"].get("on")),
                               _switches(ld["auth"].get("off")), ld["auth"]["source"]) if ld.get("auth") else None))
     images = tuple(Image(name=i["name"], source=i["source"],
@@ -1701,7 +1705,9 @@ def _said(switch: Switch, var: EnvVar | None) -> str:
         value = var.value.strip().strip("'\"")
         if var.name != switch.env or switch.values and value.lower() != switch.values[0]:
             return f"`{var.name}={value}`"
-    return switch.describe()
+    # the switches that must be off for it to count are off here: not said (Airflow's all-admins
+    # variable counts without another auth manager named)
+    return (replace(switch, without=()) if switch.without else switch).describe()
 
 
 def _split_host_port(value: str) -> tuple[str, str | None]:

@@ -5,11 +5,15 @@ import fnmatch
 import os
 import re
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from glmlint import lazyre
-from glmlint.ir import Format, Problem, SourceFile
+from glmlint.ir import Format, Problem, Secret, SourceFile
 # what every parser shares, here for `from glmlint.parsers import ParseError, ...`
 from glmlint.parsers.base import COMPOSE_NAME, ParseError, Skip, decode, split_lines
+
+if TYPE_CHECKING:
+    from glmlint.heredocs import Heredoc
 
 _DOCKERFILE = re.compile(r"^(?:(?:Docker|Container)file(?:[._-].*)?|.+\.(?:Docker|Container)file)$", re.I)
 _YAML = lazyre.compile(r"\.ya?ml$", re.I)
@@ -34,9 +38,12 @@ def detect(name: str, rel_path: str = "") -> str | None:
     if _DOCKERFILE.match(name):
         # (`Dockerfile.python.dockerignore`: BuildKit's ignore file of the Dockerfile it is named after, read as
         # `<Dockerfile>.dockerignore`, moby/buildkit@f674751137ace78204109f3c7916ebd4cf38b42e
-        # frontend/dockerui/config.go `ReadEntrypointFiles`; patterns, not instructions)
+        # frontend/dockerui/config.go `ReadEntrypointFiles`; patterns, not instructions); a web bundle's
+        # chunk of an editor's Dockerfile syntax (`web/dist/assets/dockerfile-BU1Ap__c.js`, committed in
+        # ParisNeo/lollms-webui@e6afb66a) is JavaScript; `.jinja` is a template as `.j2` is
         if not name.lower().endswith((".md", ".txt", ".sh", ".py", ".json", ".yml", ".yaml", ".dockerignore",
-                                      ".template", ".tpl", ".j2", ".orig", ".bak", ".swp")):
+                                      ".template", ".tpl", ".j2", ".jinja", ".jinja2", ".orig", ".bak", ".swp",
+                                      ".js", ".mjs", ".cjs", ".ts", ".map", ".css", ".html")):
             return "dockerfile"
         if not _RUN_FILE.search(name):
             return None
@@ -106,10 +113,20 @@ def parse(display: str, text: str, hint: str, real_path: str = "", duplicates: b
             source = dockerrun.parse(display, text, real_path)
         except YamlError as exc:
             raise ParseError(exc.line, f"invalid YAML: {exc}") from None
+        made = _created_secrets(display, text, real_path)  # (`kubectl create secret generic … --from-literal`)
         if source is None or not source.workloads:
             applied = _applied_manifests(display, text, real_path, pods)
+            if made:
+                applied = _with_created(display, text, applied, made)
             if applied is not None:
                 return applied
+        else:
+            if made:  # (a script that runs containers and creates a Secret: GLM013 reads it, with its heredocs' readers)
+                source.secrets = _linked(text, _applied_manifests(display, text, real_path, pods), made)
+            if "<<" in text and dockerrun.kind_of(display.replace("\\", "/").rsplit("/", 1)[-1]) == "shell":
+                from glmlint import heredocs
+
+                _unchecked(source, heredocs.applied(text))
         return source
     return _parse_yaml(display, text, hint, real_path, duplicates, docs, checked, pods)
 
@@ -124,20 +141,85 @@ def _applied_manifests(display: str, text: str, real_path: str, pods: bool) -> S
 
     if dockerrun.kind_of(display.replace("\\", "/").rsplit("/", 1)[-1]) != "shell":
         return None
-    from glmlint import heredocs, records
+    from glmlint import heredocs
 
     found = heredocs.applied(text)
     stream = heredocs.stream(text, found)
     if stream is None:
         return None
+    # a `<<-` body's nodes at the script's columns: the shell strips its leading tabs before kubectl reads it
+    return _manifests_in(display, text, stream, found, heredocs.stripped(text, found), real_path, pods)
+
+
+def _workflow_manifests(display: str, text: str, docs: list[object], real_path: str, pods: bool) -> SourceFile | None:
+    """The Kubernetes manifests a GitHub workflow's `run: |` steps apply from heredocs (`heredocs.in_workflow`),
+    read as `_applied_manifests` reads a script's, at the workflow's lines and columns; None when it applies none."""
+    from glmlint import heredocs
+
+    got = heredocs.in_workflow(text, docs)
+    return _manifests_in(display, text, *got, real_path, pods) if got is not None else None
+
+
+def _each_body(display: str, stream: str, found: list[Heredoc]) -> tuple[list[object] | None, str, list[Problem]]:
+    """The documents of `stream` with each heredoc body that is not YAML left out, a notice naming each at its
+    command's line, and the stream without them; None as the documents when none is left."""
+    import glmlint.parsers.yamlnodes as yamlnodes
+
+    lines = stream.split("\n")
+    problems: list[Problem] = []
+    for doc in found:
+        try:
+            yamlnodes.compose_all("\n".join(lines[doc.first - 1:doc.last]))
+        except yamlnodes.YamlError as exc:
+            problems.append(Problem(display, doc.first - 1, f"not checked: what `{doc.command} -f -` reads from "
+                                    f"the heredoc here is not YAML (kubectl refuses it): line "
+                                    f"{doc.first + exc.line - 1}: {exc}", level="notice"))
+            lines[doc.first - 2:doc.last] = [""] * (doc.last - doc.first + 2)
+    stream = "\n".join(lines)
     try:
-        source = _parse_yaml(display, stream, "yaml", real_path, pods=pods)
-    except (ParseError, Skip):
+        docs = yamlnodes.compose_all(stream)
+    except yamlnodes.YamlError:
+        return None, stream, problems
+    return (docs if len(problems) < len(found) else None), stream, problems
+
+
+def _unchecked(source: SourceFile, found: list[Heredoc]) -> None:
+    """A notice that the manifests a file applies from heredocs (`found`) are not checked: a file is read for
+    its `docker run` lines or for those manifests, not both (yet), and a part left out is said so."""
+    if found:
+        source.problems.append(Problem(source.path, found[0].first - 1, f"not checked: the Kubernetes manifests "
+                                       f"`{found[0].command} -f -` reads from a heredoc here (glmlint reads the "
+                                       f"file's `docker run` lines, and not yet both)", level="notice"))
+
+
+def _manifests_in(display: str, text: str, stream: str, found: list[Heredoc], shifts: dict[int, int], real_path: str,
+                  pods: bool) -> SourceFile | None:
+    """The Kubernetes file kubectl reads from heredocs (`stream`, at the lines of `text`; `shifts`: the columns
+    each line of it lost), as `_applied_manifests` says."""
+    import glmlint.parsers.yamlnodes as yamlnodes
+    from glmlint import heredocs, records
+
+    problems: list[Problem] = []
+    try:
+        docs = yamlnodes.compose_all(stream)
+    except yamlnodes.YamlError:
+        # what the shell (or envsubst) fills in may be what makes it YAML (`labels: {app: ${APP}}`): each
+        # such value a plain unknown word; a body that is still no YAML is one kubectl refuses, said and left out
+        stream = heredocs.unknown_values(stream, found)
+        docs, stream, problems = _each_body(display, stream, found)
+        if docs is None:  # (none left: the file is said to apply what kubectl refuses, and nothing else)
+            return SourceFile(path=display, format=Format.KUBERNETES, text=text, problems=problems,
+                              applied_by=f"`{found[0].command} -f -`") if problems else None
+    try:
+        yamlnodes.shift_columns(docs, shifts)
+        source = _parse_yaml(display, stream, "yaml", real_path, docs=docs, pods=pods)
+    except (ParseError, Skip, yamlnodes.YamlError):
         return None
     global composed
     composed = None
     if source is None or source.format is not Format.KUBERNETES:
         return None
+    source.problems.extend(problems)
     def how(line: int) -> str:
         doc = next((h for h in found if h.first - 1 <= line <= h.last), found[0])
         return f"`{doc.command} -f -`"
@@ -154,6 +236,44 @@ def _applied_manifests(display: str, text: str, real_path: str, pods: bool) -> S
 # object the file was read into) and takes these instead of composing the text again: the Kubernetes
 # parser and the rules never change a node once composed (only the compose parser rewrites its own).
 composed: tuple[str, list[object]] | None = None
+
+
+def _with_created(display: str, text: str, applied: SourceFile | None, made: list[Secret]) -> SourceFile:
+    """The script's Kubernetes file (`_applied_manifests`; one of its own, with no fix, when it applies no heredoc)
+    with the Secrets it creates (`made`), linked to the workloads of its heredocs that read them."""
+    if applied is None:
+        return SourceFile(path=display, format=Format.KUBERNETES, text=text, secrets=made,
+                          applied_by="`kubectl create secret generic`")
+    applied.secrets = [*applied.secrets, *_linked(text, applied, made)]
+    return applied
+
+
+def _linked(text: str, applied: SourceFile | None, made: list[Secret]) -> list[Secret]:
+    """The Secrets a script creates (`made`) with the workloads of its heredocs (`applied`) that read them."""
+    if applied is None or not applied.workloads:
+        return made
+    from glmlint import heredocs
+    import glmlint.parsers.kubernetes as kubernetes
+    import glmlint.parsers.yamlnodes as yamlnodes
+
+    try:  # (the heredocs' documents again, for the readers' `env`: a script that does both is rare)
+        docs = yamlnodes.compose_all(heredocs.stream(text) or "")
+    except yamlnodes.YamlError:
+        docs = []
+    reads = kubernetes.through_accounts(kubernetes.secret_reads(applied.workloads, docs), applied.accounts)
+    return kubernetes.secrets_read(made, reads)
+
+
+def _created_secrets(display: str, text: str, real_path: str) -> list[Secret]:
+    """The Secrets a shell script creates from literals (`glmlint.kubesecrets`), with what it applies."""
+    from glmlint.parsers import dockerrun
+
+    if "--from-literal" not in text or dockerrun.kind_of(display.replace("\\", "/").rsplit("/", 1)[-1]) != "shell":
+        return []
+    from glmlint import kubesecrets
+
+    return kubesecrets.created(text, os.path.dirname(os.path.abspath(real_path)) if real_path and real_path != "-"
+                               else "")
 
 
 def _in_helm_chart(real_path: str) -> bool:
@@ -210,10 +330,22 @@ def _parse_yaml(display: str, text: str, hint: str, real_path: str, duplicates: 
     else:
         from glmlint.parsers import dockerrun
 
+        ran = None
         if (dockerrun.MARKER.search(text) or dockerrun.JOB_CONTAINER.search(text)) \
                 and any(dockerrun.is_workflow(d) or dockerrun.is_taskfile(d) for d in docs):
-            return dockerrun.parse_workflow(display, text, docs)  # `docker run` in CI steps
-        return None  # CI workflow, Helm values, OpenAPI, ...: not ours, skipped silently
+            ran = dockerrun.parse_workflow(display, text, docs)  # `docker run` in CI steps
+        if "<<" in text and any(dockerrun.is_workflow(d) for d in docs):
+            # `cat <<EOF | kubectl apply -f -` in a step (as in a script: read when no `docker run` is)
+            if ran is None or not ran.workloads:
+                applied = _workflow_manifests(display, text, docs, real_path, pods)
+                if applied is not None:
+                    return applied
+            else:
+                from glmlint import heredocs
+
+                got = heredocs.in_workflow(text, docs)
+                _unchecked(ran, got[1] if got is not None else [])
+        return ran  # (None: a CI workflow, Helm values, OpenAPI, ...: not ours, skipped silently)
     source.problems.extend(problems)
     return source
 

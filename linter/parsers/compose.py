@@ -29,8 +29,9 @@ from typing import Any
 from glmlint import records
 from glmlint.composefiles import DEFAULT_FILES, OVERRIDE_FILES
 from glmlint.fields import BOOL, COMPOSE, HOST, ITEMS, OPTION_FIELDS, SECURITY_OPTIONS, TEXT, USER, Key, settings
-from glmlint.ir import (INSIDE_TEXT, JOINED_NETWORK, Build, Command, Device, EnvVar, Exposure, Format, ImageRef, Item,
-                        Loc, Mount, Port, ServicePort, Setting, SourceFile, User, Word, Workload, has_variable, truthy)
+from glmlint.ir import (INSIDE_TEXT, JOINED_NETWORK, Build, Command, Device, EnvVar, Exposure, Format, HostCall,
+                        ImageRef, Item, Loc, Mount, Port, ServicePort, Setting, SourceFile, User, Word, Workload,
+                        has_variable, truthy)
 from glmlint.parsers.base import split_lines
 from glmlint.parsers import yamlnodes as y
 from glmlint.records import dataclass, field
@@ -239,6 +240,7 @@ def parse(path: str, text: str, docs: list[Any], real_path: str = "", env: dict[
         _join_namespaces(source.workloads, views, d, elsewhere)
         _join_published_ports(source.workloads, views, d, elsewhere)
         _join_neighbours(source.workloads, views, d)
+        _join_host_callers(source.workloads, views, d)
     source.reads = sorted(set(files.reads))
     return source
 
@@ -521,6 +523,59 @@ def _join_neighbours(workloads: list[Workload], views: dict[str, tuple[View, int
             others = tuple(c for o in names if o != name for c in start_commands(workloads[mine[o]]))
             if others:
                 workloads[i] = records.replace(workloads[i], neighbours=(*workloads[i].neighbours, *others))
+
+
+def _join_host_callers(workloads: list[Workload], views: dict[str, tuple[View, int]], doc: int) -> None:
+    """Each service whose published port another service of the file connects to through the host (a
+    variable or start word `http://host.docker.internal:9099`, or a name its `extra_hosts` maps to
+    `host-gateway`) gets that caller in `host_callers` (`glmlint.reach.through_host`)."""
+    mine = _mine(workloads, views, doc)
+    if len(mine) < 2:
+        return
+    from glmlint.reach import ANY_PORT, host_ports, port_beside
+
+    calls: list[tuple[str, HostCall]] = []
+    for name, i in mine.items():
+        w = workloads[i]
+        aliases = _gateway_aliases(views[name][0])
+        env = {v.name: v.value or "" for v in w.env}
+        said = [(v.name, v.value, True) for v in w.env if v.value] + \
+            [(c.argv[0].text if c.argv else "", word.text, False) for c in w.process for word in c.args]
+        for where, value, is_env in said:
+            for address, port in host_ports(value, aliases):
+                if port == ANY_PORT and is_env:  # `DB_HOST: host.docker.internal` beside `DB_PORT: "5432"`
+                    port = port_beside(where, env) or port
+                calls.append((name, HostCall(w.label, where, address, port, is_env)))
+    if not calls:
+        return
+    for name, i in mine.items():
+        w = workloads[i]
+        published = {p.host_port for p in w.ports if p.published and p.host_port}
+        # on the host's network every port it listens on is the host's (GLM009's fix publishes them again)
+        host = w.host_network is not None and w.host_network.value is True
+        got = tuple(call for caller, call in calls if caller != name and (host or call.port in published
+                                                                          or (call.port == ANY_PORT and published)))
+        if got:
+            workloads[i] = records.replace(w, host_callers=(*w.host_callers, *got))
+
+
+def _gateway_aliases(view: View) -> frozenset[str]:
+    """The names a service's `extra_hosts` maps to the host's gateway (`llm:host-gateway`, `llm=host-gateway`,
+    or a mapping `{llm: host-gateway}`): it reaches the host's published ports through them."""
+    pair = _last(view, "extra_hosts")
+    if pair is None:
+        return frozenset()
+    node = pair[1]
+    entries: list[tuple[str, str]] = []
+    if y.is_map(node):
+        entries = [(y.text(k) or "", y.text(v) or "") for k, v in node.value]
+    elif y.is_seq(node):
+        for item in node.value:
+            text = (y.text(item) or "").strip()
+            sep = "=" if "=" in text else ":"
+            host, _, ip = text.partition(sep)
+            entries.append((host, ip))
+    return frozenset(h.strip() for h, ip in entries if ip.strip() == "host-gateway")
 
 
 def _names_service(node: Any) -> bool:

@@ -31,6 +31,8 @@ command's directory or above with its override, merged in order; `_linked_servic
 own flags (`--cap-add`, `-v`, `-p`, `-u`, `-e`, `--entrypoint`, a command) change (`_over_service`), each value from the compose file
 located there (a finding about it is that file's, reported once); with no compose file found, only
 what its flags add (`_lift_compose_run`).
+`docker service create [OPTIONS] IMAGE` (a Swarm service) is read with its own options, those that set
+what `docker run`'s do (`_SERVICE_AS_RUN`), as a partial workload without fixes (`_lift_service`).
 A `create` counts only when the file also starts a container (`docker start`):
 `docker create` + `docker cp` + `docker rm` copies files out of an image and
 runs nothing. `$(...)` and variables stay as written (the word is `dynamic`), except an option
@@ -1347,7 +1349,7 @@ def workflow_runs(docs: list[Any], lines: list[str]) -> Iterator[Snippet]:
             if len(path) < 2 or path[-2] != "steps":
                 continue
             run = y.get(node, "run")
-            shell = _step_shell(doc, path, node)
+            shell = step_shell(doc, path, node)
             # pwsh and cmd run `docker run ...` lines alike; script interpreters do not
             program_name = shell.rsplit("/", 1)[-1].lower()
             if y.is_scalar(run) and not _INTERPRETER.match(shell.rsplit("/", 1)[-1]):
@@ -1360,7 +1362,38 @@ def workflow_runs(docs: list[Any], lines: list[str]) -> Iterator[Snippet]:
                 yield snip
 
 
-def _step_shell(doc: Any, path: tuple[str | int, ...], step: Any) -> str:
+def shell_blocks(docs: list[Any]) -> Iterator[Any]:
+    """The scalars of a CI configuration that bash or sh runs as a script: a GitHub workflow's (or
+    composite action's) `steps[].run` whose shell is bash or sh (`step_shell`), and the `before_script`,
+    `script` and `after_script` lines of the GitLab CI jobs that run (`gitlab_runs`), each once."""
+    seen: set[int] = set()
+    for doc in docs:
+        for path, node in y.walk_maps(doc):
+            run = y.get(node, "run") if len(path) >= 2 and path[-2] == "steps" else None
+            if y.is_scalar(run) and id(run) not in seen \
+                    and step_shell(doc, path, node).rsplit("/", 1)[-1] in ("bash", "sh"):
+                seen.add(id(run))
+                yield run
+        if not is_gitlab_ci(doc):
+            continue
+        entries = y.entries(doc)
+        default = y.get(doc, "default")
+        for name, (_k, job) in entries.items():
+            if name in _GITLAB_GLOBAL or name.startswith(".") or not y.is_map(job):
+                continue
+            inherit = _gitlab_key(entries, job, "inherit")
+            for key in _GITLAB_SCRIPTS:
+                block = _gitlab_key(entries, job, key)
+                if block is None and key != "script" and _gitlab_inherits(inherit, "default", key):
+                    block = y.get(default, key) if y.is_map(default) and key in y.entries(default) \
+                        else y.get(doc, key)
+                for line in _script_lines(block):
+                    if id(line) not in seen:
+                        seen.add(id(line))
+                        yield line
+
+
+def step_shell(doc: Any, path: tuple[str | int, ...], step: Any) -> str:
     """The program a step's `run:` runs with (GitHub Actions workflow syntax, `jobs.<job_id>.steps[*].shell`
     and `defaults.run.shell`): the step's `shell:`, else its job's `defaults: run: shell:`, else the
     workflow's, else the runner's default: `pwsh` on a Windows runner (`runs-on: windows-2022`),
@@ -2248,6 +2281,8 @@ def lift(cmd: Command, path: str, restore: dict[str, str] | None = None,
         return None
     argv = _restored(cmd.argv, restore) if restore else cmd.argv
     verb = _verb(argv) if prog is not None else None
+    if verb is None and prog == "docker" and (at := _service_create(argv)) is not None:
+        return _lift_service(cmd, argv, at, path, assumed, env_files, known, script)
     if verb is None:
         at = _compose_run(argv, prog)
         return None if at is None else _lift_compose_run(cmd, argv, at, path, assumed, env_files, known)
@@ -2283,6 +2318,119 @@ _COMPOSE_RUN_SHORT = {"d": "detach", "e": "env", "l": "label", "T": "no-tty", "u
                       "v": "volume", "p": "publish", "P": "service-ports", "q": "quiet", "i": "interactive",
                       "t": "tty"}
 _COMPOSE_RUN_NAMES = {"volumes": "volume", "labels": "label", "no-TTY": "no-tty"}
+
+
+# `docker service create [OPTIONS] IMAGE [COMMAND] [ARG...]`: a Swarm service, whose tasks run the image as
+# containers (docker/cli v29.7.2, a7dcaa6f: cli/command/service/create.go `newCreateCommand`, which adds
+# opts.go `addServiceFlags`; options stop at the image, `SetInterspersed(false)`). Its options are not
+# `docker run`'s: no `--privileged`, `--security-opt`, `--pid`, `--ipc`, `--device` or `-v` (the CLI refuses
+# them), `--cap-add`/`--cap-drop` since API 1.41, `--limit-memory` for `--memory`, an `--entrypoint` split
+# into words as a shell would (`ShlexOpt`)
+_SERVICE_BOOL = frozenset({"detach", "quiet", "tty", "read-only", "no-resolve-image", "with-registry-auth",
+                           "no-healthcheck", "init", "help"})
+_SERVICE_VALUE = frozenset("""
+workdir user credential-spec hostname entrypoint cap-add cap-drop limit-cpu limit-memory reserve-cpu
+reserve-memory limit-pids memory-swap memory-swappiness stop-grace-period replicas max-concurrent
+replicas-max-per-node restart-condition restart-delay restart-max-attempts restart-window update-parallelism
+update-delay update-monitor update-failure-action update-max-failure-ratio update-order rollback-parallelism
+rollback-delay rollback-monitor rollback-failure-action rollback-max-failure-ratio rollback-order endpoint-mode
+log-driver log-opt health-cmd health-interval health-timeout health-retries health-start-period
+health-start-interval stop-signal isolation mode name label container-label env env-file mount constraint
+placement-pref network secret config publish group dns dns-option dns-search host sysctl ulimit oom-score-adj
+generic-resource""".split())
+_SERVICE_SHORT = {"d": "detach", "q": "quiet", "w": "workdir", "u": "user", "t": "tty", "l": "label", "e": "env",
+                  "p": "publish", "h": "help"}
+# what the rules read, by the name of the `docker run` option that sets the same (the rest set nothing they read)
+_SERVICE_AS_RUN = {"user": "user", "read-only": "read-only", "cap-add": "cap-add", "cap-drop": "cap-drop",
+                   "env": "env", "env-file": "env-file", "mount": "mount", "publish": "publish",
+                   "entrypoint": "entrypoint", "sysctl": "sysctl", "workdir": "workdir", "name": "name",
+                   "limit-memory": "memory", "network": "network"}
+# the CLI's test for a `--publish` in the long syntax (opts/swarmopts/port.go `PortOpt.Set`: unanchored)
+_SERVICE_LONG_PORT = re.compile(r"\w+=\w+(,\w+=\w+)*")
+# the short syntax without a host IP (which the CLI refuses; an empty one is none): `[[:]published:]target[/protocol]`
+_SERVICE_SHORT_PORT = re.compile(r"^:?((?:\d*(?:-\d+)?:)?\d+(?:-\d+)?)(?:/(?:tcp|udp|sctp))?$")
+
+
+def _service_create(argv: tuple[Word, ...]) -> int | None:
+    """The index of the first word after `create` in `docker [options] service create`, else None."""
+    i = 1
+    while i < len(argv) and argv[i].text.startswith("-"):
+        i += 2 if argv[i].text in _GLOBAL_VALUE else 1
+    if i + 1 < len(argv) and argv[i].text == "service" and argv[i + 1].text == "create":
+        return i + 2
+    return None
+
+
+def _lift_service(cmd: Command, argv: tuple[Word, ...], at: int, path: str,
+                  assumed: dict[tuple[int, int], tuple[str, ...]] | None, env_files: _EnvFiles | None,
+                  known: _Vars | None, script: str | None) -> Workload | None:
+    """The containers `docker service create` runs, read from what its options set (`_SERVICE_AS_RUN`):
+    a partial workload (the engine's defaults, and `no-new-privileges`, which no option of the service
+    sets, are not known from the line), without fixes (`Workload.no_fix`: a `docker run` fix, such as a
+    loopback host IP on a published port, is refused here). None when the CLI refuses the line: an option
+    it does not take (`--privileged`), a `--publish` it cannot read."""
+    from glmlint import records
+
+    argv, flags, image_at, opaque = _options(argv, at, known, _SERVICE_SHORT, _SERVICE_VALUE)
+    if image_at is None:
+        return None
+    kept: list[_Flag] = []
+    for f in flags:
+        raw = f.word.text[2:].partition("=")[0] if f.word.text.startswith("--") else f.name
+        if raw not in _SERVICE_VALUE and raw not in _SERVICE_BOOL or _rejected_bool(f, _SERVICE_BOOL):
+            return None  # (`--net` is `docker run`'s alias only)
+        if f.name == "help":
+            return None
+        name = _SERVICE_AS_RUN.get(f.name)
+        if name is None or name == "network" and f.value.strip() != "host":
+            continue  # (`--network host`: the host's network, docs.docker.com engine/network/drivers/host)
+        if name == "publish":
+            spec = _service_port(f.value)
+            if spec is None and ("$" in f.value or "`" in f.value):
+                continue  # what the shell gives it (`published=${PORT},target=80`): not known here
+            if spec is None:
+                return None
+            f.value = f.written = spec
+        f.name = name
+        f.path = (*f.path[:2], INSIDE_TEXT)  # no edit: `Workload.no_fix`
+        kept.append(f)
+    if known is not None and argv[image_at].dynamic:
+        argv = _known_image(argv, image_at, known, assumed)
+    if not plausible_image(argv[image_at].text):
+        return None
+    w = _workload(cmd, argv, "service create", kept, image_at, path, partial=True, assumed=assumed,
+                  env_files=env_files, known=known, compose=True, script=script)
+    named = next((f.value for f in reversed(kept) if f.name == "name" and f.value), None)
+    return records.replace(w, partial=True, no_fix="`docker service create` takes other options than `docker run`",
+                           label=f"service `{named}` (`docker service create`)" if named else w.label)
+
+
+def _service_port(value: str) -> str | None:
+    """A `docker service create --publish` as the `docker run -p` spec that publishes the same port (None: one
+    the CLI refuses). Long syntax `published=8080,target=80[,protocol=udp][,mode=host]`: `8080:80/udp`, on
+    every interface (of every node through the routing mesh, `mode=ingress`, or of the task's node,
+    `mode=host`), `80/tcp` without `published` (Swarm picks the port). Short syntax `[ip:]8080:80[/udp]`: as
+    written, but a host IP is refused ("hostip is not supported": docker/cli v29.7.2 opts/swarmopts/port.go
+    `PortOpt.Set`, since v18.06)."""
+    if not _SERVICE_LONG_PORT.search(value):
+        if "$" in value or "`" in value:
+            spec = value.split("/", 1)[0]
+            return None if spec.count(":") > 1 or "[" in spec else value  # read as `docker run -p`'s
+        got = _SERVICE_SHORT_PORT.match(value)  # (go-connections nat.ParsePortSpec: numbers, ranges, a protocol)
+        return value if got is not None and all(int(n) <= 65535 for n in re.findall(r"\d+", got.group(1))) else None
+    fields: dict[str, str] = {}
+    for field in value.split(","):  # (a CSV record; no field of the four holds a comma)
+        key, eq, val = field.lower().partition("=")
+        if not eq or key not in ("target", "published", "protocol", "mode"):
+            return None
+        fields[key] = val
+    target, published = fields.get("target", ""), fields.get("published")
+    if not target.isdigit() or not 0 < int(target) <= 65535 \
+            or published is not None and not (published.isdigit() and int(published) <= 65535) \
+            or fields.get("protocol", "tcp") not in ("tcp", "udp", "sctp") or fields.get("mode", "ingress") not in ("ingress", "host"):
+        return None
+    proto = fields.get("protocol", "tcp")
+    return f"{published}:{target}/{proto}" if published is not None else f"{target}/{proto}"
 
 
 def _compose_run(argv: tuple[Word, ...], prog: str | None) -> int | None:

@@ -215,7 +215,8 @@ def parse(path: str, text: str, docs: list[Any], pods: bool = True) -> SourceFil
             source.workloads = linked
             source.cross_document = True  # (the engines' documents decide what the router's callers must give)
     if source.secrets and source.workloads:
-        source.secrets = secrets_read(source.secrets, secret_reads(source.workloads, docs))
+        source.secrets = secrets_read(source.secrets, through_accounts(secret_reads(source.workloads, docs),
+                                                                       source.accounts))
     if secrets:
         source.workloads = [_values_read(w, secrets) for w in source.workloads]
         # a finding at a Secret's key is about the values its lines came from (`results.moved`: in a rendered
@@ -2225,8 +2226,9 @@ def _cluster_object(source: SourceFile, obj: Any) -> None:
     elif kind == "ServiceAccount" and api == "v1":
         node = y.get(obj, "automountServiceAccountToken")
         value = y.scalar(node) if node is not None else None
+        listed = tuple(n for item in y.items(y.get(obj, "secrets")) if (n := y.text(y.get(item, "name"))))
         source.accounts.append(ServiceAccount(name, _namespace(obj), value if isinstance(value, bool) else None,
-                                              _kind_loc(obj), source.path))
+                                              _kind_loc(obj), source.path, listed))
 
 
 def _secret(obj: Any, obj_path: Path) -> Secret | None:
@@ -2304,7 +2306,66 @@ def secret_reads(workloads: list[Workload], docs: list[Any]) -> list[SecretRead]
             if name:
                 reads.append(SecretRead(w.label, w.namespace, name, None, y.text(y.get(e, "prefix")) or ""))
         reads.extend(_kuberay_reads(w, docs[path[0]], path))
+        reads.extend(_kserve_reads(w, docs[path[0]], path))
     return reads
+
+
+# KServe's storage initializer, the init container its pod webhook adds to an InferenceService's predictor pod
+# to download the model of `storageUri` (not for a `pvc://` one, mounted as it is with `enableDirectPvcVolumeMount`,
+# nor an `oci://` one with `enableModelcar`, both on as its configmap ships them: kserve/kserve@c8d1ec072cce292586ff279958376828660ce248
+# pkg/webhook/admission/pod/storage_initializer_injector.go `InjectStorageInitializer`; nor for a model with a
+# `storage:` spec, whose Secret is the configmap's `storageSpecSecretName`), gets the credentials of
+# the Secret the `serving.kserve.io/storageSecretName` annotation names, else of each Secret the pod's
+# ServiceAccount (`serviceAccountName`, else `default`) lists under `secrets:`
+# (kserve/kserve@3cb95ee9454d07794b3f568bbf2a4ff703f79cba pkg/credentials/service_account_credentials.go
+# `CreateSecretVolumeAndEnv`, `mountSecretCredential`): an S3 Secret's secret key (the key its configmap's
+# `s3SecretAccessKeyName` names: `AWS_SECRET_ACCESS_KEY` as KServe's configmap ships it, `awsSecretAccessKey`
+# the code's default) as AWS_SECRET_ACCESS_KEY through `secretKeyRef` (kserve/kserve@3f4350bb0f80c2ce57180f716a24c5cbdf03ad37
+# pkg/credentials/s3/s3_secret.go `BuildSecretEnvs`); a GCS Secret is mounted as a file, not in its environment
+_KSERVE_STORAGE_KEYS = (("AWS_SECRET_ACCESS_KEY", "AWS_SECRET_ACCESS_KEY"), ("awsSecretAccessKey", "AWS_SECRET_ACCESS_KEY"))
+_KSERVE_SECRET_ANNOTATION = "serving.kserve.io/storageSecretName"
+_KSERVE_NO_INITIALIZER = ("pvc://", "oci://")
+
+
+def _kserve_reads(w: Workload, doc: Any, path: Path) -> list[SecretRead]:
+    """What KServe's storage initializer of an InferenceService's predictor reads into its environment: the
+    storage credentials of a Secret the predictor's ServiceAccount lists (a read `through_accounts` resolves),
+    or of the Secret its annotation names (`_KSERVE_STORAGE_KEYS`)."""
+    if len(path) < 4 or path[1:3] != ("spec", "predictor") or not w.label.startswith("container `"):
+        return []
+    if y.text(y.get(doc, "kind")) != "InferenceService" or not (y.text(y.get(doc, "apiVersion")) or "").startswith(
+            _KSERVE_API):
+        return []
+    node = _at(doc, path[1:])
+    uri = y.text(y.get(node, "storageUri")) or next(
+        (y.text(y.get(e, "value")) for e in y.items(y.get(node, "env")) if y.text(y.get(e, "name")) == "STORAGE_URI"), None)
+    if not uri or uri.startswith(_KSERVE_NO_INITIALIZER) or y.get(node, "storage") is not None:
+        return []
+    label = "container `storage-initializer` (" + w.label.split(" (", 1)[-1]
+    named = y.text(y.get(doc, "metadata", "annotations", _KSERVE_SECRET_ANNOTATION))
+    account = y.text(y.get(doc, "spec", "predictor", "serviceAccountName")) or "default"
+    return [SecretRead(label, w.namespace, named or account, key, var, account=not named)
+            for key, var in _KSERVE_STORAGE_KEYS]
+
+
+def through_accounts(reads: list[SecretRead], accounts: list[ServiceAccount]) -> list[SecretRead]:
+    """`reads` with each read through a ServiceAccount (`SecretRead.account`) of `accounts` made a read of each
+    Secret it lists, in its namespace (either not written: the one both are applied to); a read through an account
+    not among them is kept as it is."""
+    if not any(r.account for r in reads):
+        return reads
+    out = []
+    for r in reads:
+        if not r.account:
+            out.append(r)
+            continue
+        mine = [a for a in accounts if a.name == r.secret and (
+            a.namespace is None or r.namespace is None or a.namespace == r.namespace)]
+        out.extend(r._replace(namespace=r.namespace or a.namespace, secret=s, account=False)
+                   for a in mine for s in a.secrets)
+        if not mine:
+            out.append(r)
+    return out
 
 
 def _kuberay_reads(w: Workload, doc: Any, path: Path) -> list[SecretRead]:
@@ -4146,7 +4207,36 @@ def _volume(vol: Any, path: Path, at: Callable[[Any], Loc] = y.loc) -> Volume:
     return Volume(y.text(y.get(vol, "name")) or "", kind, where,
                   (*path, kind) if pair is not None and not inside else path,
                   claim=y.text(y.get(pair[1], "claimName")) or "" if kind == "persistentVolumeClaim"
-                  and pair is not None else "")
+                  and pair is not None else "",
+                  modes=_file_modes(pair[1]) if pair is not None and kind in _MODED else ())
+
+
+# the volume sources whose files the kubelet writes with `defaultMode` or an item's `mode`
+_MODED = frozenset({"secret", "configMap", "projected", "downwardAPI"})
+
+
+def _file_modes(source: Any) -> tuple[int, ...]:
+    """The file modes a Secret/ConfigMap/projected/downwardAPI volume source writes (`defaultMode`, items'
+    `mode`, a projected volume's sources' items), as the API server reads them: YAML 1.1 (sigs.k8s.io/yaml)
+    reads `0400` as octal."""
+    out = []
+    nodes = [y.get(source, "defaultMode")]
+    item_lists = [y.get(source, "items")]
+    for src in y.items(y.get(source, "sources")) if y.is_seq(y.get(source, "sources")) else ():
+        for key in ("secret", "configMap", "downwardAPI"):
+            item_lists.append(y.get(src, key, "items"))
+    for items in item_lists:
+        if y.is_seq(items):
+            nodes.extend(y.get(item, "mode") for item in y.items(items))
+    for node in nodes:
+        text = (y.text(node) or "").strip() if node is not None and y.is_scalar(node) else ""
+        try:
+            mode = int(text[2:], 8) if text[:2] in ("0o", "0O") else int(text, 8) if text[:1] == "0" and text[1:] \
+                else int(text, 10)
+        except ValueError:
+            continue
+        out.append(mode)
+    return tuple(out)
 
 
 def _scalar_setting(node: Any, path: Path, at: Callable[[Any], Loc] = y.loc) -> Setting[Any] | None:

@@ -305,6 +305,18 @@ def _relocate(text: str, docs: list[Node]) -> None:
         node.start_mark, node.end_mark = moved(node.start_mark), moved(node.end_mark)
 
 
+def shift_columns(docs: list[Node], shifts: dict[int, int]) -> None:
+    """Move every node written on a line of `shifts` (0-based line -> columns) that many columns right: the
+    text was composed without characters its file has at the start of those lines (the tabs a `<<-`
+    heredoc's body loses, `glmlint.heredocs`), so that each node's column is the file's."""
+    for node in _each_node(docs):
+        for attr in ("start_mark", "end_mark"):
+            mark = getattr(node, attr)
+            by = shifts.get(mark.line)
+            if by:
+                setattr(node, attr, _Mark(mark.line, mark.column + by, mark.index))
+
+
 def _error_line(text: str, mark: Any) -> int:
     if mark is None:
         return 1
