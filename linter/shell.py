@@ -97,6 +97,8 @@ def parse_script(script: str, locate: Locate, _depth: int = 0, shell: str = "") 
     if not script.strip() or _depth > _MAX_DEPTH:
         return []
     data = script.encode("utf-8", "surrogatepass")
+    if b"`" in data:  # (a word of its own that is only a comment: blanks, one a character, so no column moves)
+        data = _COMMENT_WORD.sub(lambda m: b" " * len(m.group().decode("utf-8", "replace")), data)
     tree = _parser().parse(data)
     for _ in range(16):  # a glued one hides the ones after it (its body runs on): again, until none
         if not _GLUED_HEREDOC.search(data):
@@ -109,6 +111,11 @@ def parse_script(script: str, locate: Locate, _depth: int = 0, shell: str = "") 
     return walker.commands
 
 
+# a backquoted comment as a word of its own (`-v "$PWD:/app" `# mount the code for development` \`, the way READMEs
+# annotate a continued `docker run` line): bash takes the backquotes' text, a comment, as the command to run, which
+# prints nothing, and an unquoted empty substitution is no word (XCU 2.6.3, 2.6.5); tree-sitter-bash reads the
+# comment on to the end of the line, past the closing backquote, and loses the rest of the command
+_COMMENT_WORD = re.compile(rb"(?<=[ \t])`[ \t]*#[^`\n]*`(?=[ \t]|\\\n|\n|$)")
 # an unquoted heredoc delimiter with an operator right after it (`cat <<EOF; chmod +x f`, `<<EOF&&`): the
 # shell ends the word at the operator (a metacharacter: POSIX XCU 2.2, 2.10.1), tree-sitter-bash reads
 # `EOF;` as the word and never finds its end line

@@ -121,6 +121,16 @@ def test_command_substitution_runs_too():
     assert ["passwd", "-d", "root"] in [c.words() for c in cs]
 
 
+def test_a_backquoted_comment_word_is_no_word_and_keeps_the_columns_after_it():
+    # bash runs the comment (nothing) and drops the empty unquoted word; the README's annotated `docker run`
+    cs = cmds("docker run \\\n  -v /src:/app `# the code, for développement` -e A=1 \\\n  -p 80:80 `# web` -it img")
+    assert [c.words() for c in cs] == [["docker", "run", "-v", "/src:/app", "-e", "A=1", "-p", "80:80", "-it", "img"]]
+    assert cs[0].argv[5].loc == Loc(2, 51) and cs[0].argv[8].loc == Loc(3, 20)
+    # a backquoted command that is no comment still runs and is still a word
+    cs = cmds("echo `date` `# note`")
+    assert ["date"] in [c.words() for c in cs] and cs[-1].name == "echo" and len(cs[-1].argv) == 2
+
+
 def test_control_flow_bodies():
     cs = cmds("if [ -n \"$X\" ]; then useradd -p x u; fi\nfor i in 1 2; do echo $i; done")
     assert "useradd" in [c.name for c in cs]
