@@ -124,12 +124,19 @@ def parse(display: str, text: str, hint: str, real_path: str = "", duplicates: b
             if made:  # (a script that runs containers and creates a Secret: GLM013 reads it, with its heredocs' readers)
                 source.secrets = _linked(text, _applied_manifests(display, text, real_path, pods), made)
                 _assume(source, made)
-            if "<<" in text and dockerrun.kind_of(display.replace("\\", "/").rsplit("/", 1)[-1]) == "shell":
+            if "<<" in text and _shell_script(display):
                 from glmlint import heredocs
 
                 _unchecked(source, heredocs.applied(text))
         return source
     return _parse_yaml(display, text, hint, real_path, duplicates, docs, checked, pods)
+
+
+def _shell_script(display: str) -> bool:
+    """Whether the file `display` names is a shell script, by its name (`dockerrun.kind_of`)."""
+    from glmlint.parsers import dockerrun
+
+    return dockerrun.kind_of(display.replace("\\", "/").rsplit("/", 1)[-1]) == "shell"
 
 
 def _applied_manifests(display: str, text: str, real_path: str, pods: bool) -> SourceFile | None:
@@ -138,9 +145,7 @@ def _applied_manifests(display: str, text: str, real_path: str, pods: bool) -> S
     applies none (or what it applies is no manifest, or is not YAML: kubectl refuses it, the script's
     own error). The source's text is the script's (what a finding shows); its workloads say they are
     applied by the script, and no fix is written into it (`SourceFile.applied_by`)."""
-    from glmlint.parsers import dockerrun
-
-    if dockerrun.kind_of(display.replace("\\", "/").rsplit("/", 1)[-1]) != "shell":
+    if not _shell_script(display):
         return None
     from glmlint import heredocs
 
@@ -284,9 +289,7 @@ def _linked(text: str, applied: SourceFile | None, made: list[Secret]) -> list[S
 
 def _created_secrets(display: str, text: str, real_path: str) -> list[Secret]:
     """The Secrets a shell script creates from literals (`glmlint.kubesecrets`), with what it applies."""
-    from glmlint.parsers import dockerrun
-
-    if "--from-literal" not in text or dockerrun.kind_of(display.replace("\\", "/").rsplit("/", 1)[-1]) != "shell":
+    if "--from-literal" not in text or not _shell_script(display):
         return []
     from glmlint import kubesecrets
 
