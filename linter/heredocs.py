@@ -37,7 +37,7 @@ _EXPRESSION = re.compile(r"\$\{\{.*?\}\}")  # a GitHub Actions expression, `${{ 
 _OPERATOR = re.compile(r"(?<!<)<<(-?)[ \t]*(?:'([^'\n]*)'|\"([^\"\n]*)\"|(\\?[^\s;&|<>()'\"]+))(?!<)")
 # `kubectl` flags that take a value (the global ones and those of apply/create a script writes), so that the
 # verb is the first word that is neither a flag nor a flag's value
-_VALUED = frozenset({"-n", "--namespace", "--context", "--kubeconfig", "--cluster", "--user", "-s", "--server",
+VALUED = frozenset({"-n", "--namespace", "--context", "--kubeconfig", "--cluster", "--user", "-s", "--server",
                      "--token", "--as", "--as-group", "-l", "--selector", "-o", "--output", "--field-manager",
                      "--request-timeout", "--cache-dir", "--certificate-authority", "--client-certificate",
                      "--client-key", "--tls-server-name", "--password", "--username", "--profile"})
@@ -254,7 +254,7 @@ def _verb(cmd: object) -> str | None:
     k = 0
     while k < len(args):
         a = args[k]
-        if a in _VALUED:
+        if a in VALUED:
             k += 2
             continue
         if a.startswith("-"):
@@ -321,7 +321,7 @@ def in_workflow(text: str, docs: list[Any]) -> tuple[str, list[Heredoc], dict[in
         base = start.line - 1  # the file's 0-based line of the script's first line
         # GitHub puts each `${{ expr }}`'s value in before the shell reads the script: an unknown word of the
         # same length here (the stream keeps it as written, a `$` value kubectl's reader leaves unknown)
-        script = _EXPRESSION.sub(lambda m: "$" + "_" * (len(m.group()) - 1), "\n".join(body))
+        script = _EXPRESSION.sub(_placeholder, "\n".join(body))
         for doc_h in applied(script):
             out[base + doc_h.first - 2] = "---"
             for k in range(doc_h.first - 1, doc_h.last):

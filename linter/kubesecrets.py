@@ -19,20 +19,17 @@ from __future__ import annotations
 import os
 import re
 
+from glmlint import heredocs
 from glmlint.ir import Command, EnvVar, Loc, Secret, Word
 
 MARKER = "--from-literal"  # the cheap test a script passes before its commands are read
-# kubectl's flags that take the next word as their value when written apart (the global ones a script writes and
-# those of `create secret generic` and `apply`), so that the operands are the words that are neither; not
-# `--validate`, whose value is optional (`NoOptDefVal` "strict": kubernetes/kubectl
-# pkg/cmd/util/helpers.go `AddValidateFlags`): written alone it takes no word
-_VALUED = frozenset({"-n", "--namespace", "--context", "--kubeconfig", "--cluster", "--user", "-s", "--server",
-                     "--token", "--as", "--as-group", "-o", "--output", "--field-manager", "--request-timeout",
-                     "--cache-dir", "--certificate-authority", "--client-certificate", "--client-key",
-                     "--tls-server-name", "--password", "--username", "--profile", "--template", "--type",
-                     "--from-literal", "--from-file", "--from-env-file", "-f", "--filename", "-l", "--selector",
-                     "-k", "--kustomize", "--prune-allowlist", "--timeout", "--grace-period",
-                     "--cascade", "--field-selector"})
+# kubectl's flags that take the next word as their value when written apart (the global ones and apply's that
+# `heredocs.VALUED` lists, and those of `create secret generic`, `apply -f`/`-k` and `delete`), so that the
+# operands are the words that are neither; not `--validate`, whose value is optional (`NoOptDefVal` "strict":
+# kubernetes/kubectl pkg/cmd/util/helpers.go `AddValidateFlags`): written alone it takes no word
+_VALUED = heredocs.VALUED | frozenset({"--template", "--type", "--from-literal", "--from-file", "--from-env-file", "-f",
+                                       "--filename", "-k", "--kustomize", "--prune-allowlist", "--timeout",
+                                       "--grace-period", "--cascade", "--field-selector"})
 _SCRIPT_DIRS = frozenset({"scripts", "bin", "tools", "hack", "deploy"})
 _MANIFESTS = (".yaml", ".yml", ".json")  # a file `-f` names that may hold manifests (not a script's other paths)
 
@@ -67,9 +64,7 @@ def created(text: str, directory: str = "") -> list[Secret]:
 def _kubectl(cmd: Command) -> list[Word] | None:
     """The words of a `kubectl` (`oc`, `k3s kubectl`, `microk8s kubectl`, `minikube kubectl --`) command that kubectl
     reads (`heredocs.kubectl_args`, one reader of its wrappers for both), None for another program."""
-    from glmlint.heredocs import kubectl_args
-
-    return kubectl_args(list(cmd.argv))
+    return heredocs.kubectl_args(list(cmd.argv))
 
 
 def _operands(words: list[Word]) -> tuple[list[Word], dict[str, list[Word]]]:

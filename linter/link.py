@@ -1034,7 +1034,7 @@ def nearby_secret_reads(disk_path: str, names: set[str], accounts: Sequence[Any]
             # in a scan, what the file reads whatever the names asked (each file read once a scan, its reads kept,
             # not its text); alone, only a file whose text holds one of them is parsed
             text = _text_naming(path, None if memo is not None else names)
-            if text is None or text is False:
+            if text is None:
                 if memo is not None:
                     memo[path] = ([], set())  # (it reads no Secret, whatever its name)
                 continue
@@ -1086,19 +1086,18 @@ def _yaml_files(directory: str, memo: dict[Any, Any] | None = None) -> list[str]
     return got  # type: ignore[no-any-return]
 
 
-def _text_naming(path: str, names: set[str] | None) -> str | bool | None:
+def _text_naming(path: str, names: set[str] | None) -> str | None:
     """The text of the file at `path` when it may read one of the Secrets `names` (it holds a name and a word that
-    reads a Secret, and is no template; any name when None); False when it reads none whatever their names; None
-    when it holds none of these names."""
+    reads a Secret, and is no template; any name when None); None when it reads none, or holds none of these names."""
     try:
         if os.path.getsize(path) > _NEAR_BYTES:
-            return False
+            return None
         with open(path, encoding="utf-8") as fh:
             text = fh.read()
     except (OSError, UnicodeDecodeError):
-        return False
+        return None
     if "{{" in text or not (any(word in text for word in _READS_SECRETS) or "Secret" in text):
-        return False
+        return None
     return text if names is None or any(name in text for name in names) else None
 
 
