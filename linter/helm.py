@@ -277,7 +277,6 @@ def _gate_apis(exc: RenderError) -> list[str]:
 
 
 _INCLUDED = re.compile(r"\b(?:include|template)\s+\"([^\"]+)\"")
-_DEFINE = re.compile(r"\{\{-?\s*define\s+\"([^\"]+)\"\s*-?\}\}")
 
 
 def _templates_dir(path: str) -> str:
